@@ -1,0 +1,59 @@
+"""The ``spinekg`` command line: a thin shell over the library.
+
+Each command parses its arguments, calls one library function, prints, and
+returns an exit code: 0 success, 1 validation failed (or inconsistent),
+2 bad input, 3 remote endpoint failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ..errors import SpinekgError
+from . import graph_cmds, query_cmds
+
+#: Modules that add subcommands, in help order.
+COMMAND_MODULES = (query_cmds, graph_cmds)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """:returns: the parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="spinekg",
+        description="Query, validate, export and link the lower back muscle spasm knowledge graph.",
+        epilog="Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 remote endpoint failure.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code instead of raising."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except SpinekgError as err:
+        print(f"spinekg: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("spinekg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

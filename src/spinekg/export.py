@@ -1,0 +1,62 @@
+"""Serialise the graph: Turtle, N-Triples, N-Quads (pyoxigraph) and JSON-LD (rdflib, with the shipped context)."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from . import resources
+from .atomic import atomic_write
+from .store import KnowledgeGraph
+from .terms import prefix_map
+
+
+class ExportFormat(str, Enum):
+    """Export formats; the value is the CLI name."""
+
+    TURTLE = "turtle"
+    NTRIPLES = "ntriples"
+    NQUADS = "nquads"
+    JSONLD = "jsonld"
+
+
+_OX = {ExportFormat.TURTLE: ox.RdfFormat.TURTLE, ExportFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES}
+
+
+def write(kg: KnowledgeGraph, fmt: ExportFormat, out: BinaryIO, *, include_inferred: bool = True) -> None:
+    """Serialise the union graph (or, for N-Quads, every named graph) to ``out``.
+
+    :param include_inferred: include the reasoner's graph.
+    """
+    if fmt is ExportFormat.NQUADS:
+        quads = (q for q in kg.store if include_inferred or q.graph_name != _inferred())
+        ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
+    elif fmt is ExportFormat.JSONLD:
+        out.write(jsonld_bytes(kg, include_inferred=include_inferred))
+    else:
+        prefixes = prefix_map() if fmt is ExportFormat.TURTLE else None
+        ox.serialize(kg.triples(include_inferred=include_inferred), out, _OX[fmt], prefixes=prefixes)
+
+
+def _inferred() -> ox.NamedNode:
+    from .store import INFERRED_GRAPH
+
+    return INFERRED_GRAPH
+
+
+def jsonld_bytes(kg: KnowledgeGraph, *, include_inferred: bool = True) -> bytes:
+    """:returns: compact JSON-LD using the shipped ``@context`` (embedded, so no fetch is needed)."""
+    context = json.loads(resources.context_path().read_text(encoding="utf-8"))["@context"]
+    graph = kg.to_rdflib(include_inferred=include_inferred)
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
+    return text.encode("utf-8")
+
+
+def export(kg: KnowledgeGraph, fmt: ExportFormat, target: Path | str, *, include_inferred: bool = True) -> None:
+    """Write an export to ``target`` atomically (a killed process never leaves half a file)."""
+    with atomic_write(target) as handle:
+        write(kg, fmt, handle, include_inferred=include_inferred)

@@ -1,0 +1,63 @@
+"""Locate the files that ship with spinekg (ontology, data, shapes, queries).
+
+The top-level folders of the repository are mapped into the package by
+``pyproject.toml``, so the same code finds them in a wheel and in an editable
+install.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import as_file, files
+from pathlib import Path
+
+ARTICLE_FILE = "lower-back-muscle-spasm.txt"
+
+
+def _folder(package: str) -> Path:
+    with as_file(files(package)) as path:
+        return Path(path)
+
+
+def ontology_dir() -> Path:
+    """:returns: the folder of the OWL ontology and the JSON-LD context."""
+    return _folder("spinekg._ontology")
+
+
+def data_dir() -> Path:
+    """:returns: the folder of the instance data and the source article."""
+    return _folder("spinekg._data")
+
+
+def shapes_dir() -> Path:
+    """:returns: the folder of the SHACL shapes."""
+    return _folder("spinekg._shapes")
+
+
+def queries_dir() -> Path:
+    """:returns: the folder of the prepared SPARQL queries."""
+    return _folder("spinekg._queries")
+
+
+def checks_dir() -> Path:
+    """:returns: the folder of the quality checks (queries that must return no rows)."""
+    return queries_dir() / "checks"
+
+
+def article_path() -> Path:
+    """:returns: the shipped source article text."""
+    return data_dir() / ARTICLE_FILE
+
+
+def context_path() -> Path:
+    """:returns: the JSON-LD context used for JSON-LD export."""
+    return ontology_dir() / "context.jsonld"
+
+
+def default_sources() -> list[Path]:
+    """:returns: the Turtle files that make up the knowledge graph, in load order."""
+    return sorted(ontology_dir().glob("*.ttl")) + sorted(data_dir().glob("*.ttl"))
+
+
+def shape_files() -> list[Path]:
+    """:returns: the SHACL shape files."""
+    return sorted(shapes_dir().glob("*.ttl"))

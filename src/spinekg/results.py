@@ -1,0 +1,159 @@
+"""Query results as data, and their serialisations (table, W3C JSON, W3C CSV).
+
+Local (pyoxigraph) and remote (SPARQL endpoint) results become the same
+:class:`Results`, so they print identically.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import TextIO
+
+import pyoxigraph as ox
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class ResultFormat(str, Enum):
+    """Output formats for SELECT results."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+@dataclass(frozen=True)
+class Results:
+    """The rows of a SELECT query: variable names and one tuple of terms per row."""
+
+    variables: tuple[str, ...]
+    rows: tuple[tuple[Term | None, ...], ...]
+
+    @classmethod
+    def from_solutions(cls, solutions: ox.QuerySolutions) -> Results:
+        """:returns: results materialised from pyoxigraph solutions."""
+        variables = tuple(v.value for v in solutions.variables)
+        rows = tuple(tuple(s[v] for v in variables) for s in solutions)
+        return cls(variables, rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> list[Term | None]:
+        """:returns: the values of one variable, row by row."""
+        index = self.variables.index(name)
+        return [row[index] for row in self.rows]
+
+    def values(self, name: str) -> set[str]:
+        """:returns: the distinct string values (IRI or lexical form) of one variable."""
+        return {t.value for t in self.column(name) if t is not None}
+
+    def as_dicts(self) -> list[dict[str, str]]:
+        """:returns: rows as dictionaries of plain strings (unbound variables left out)."""
+        return [{v: t.value for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+
+
+def term_json(term: Term) -> dict[str, str]:
+    """:returns: a term in the W3C SPARQL 1.1 Query Results JSON form."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def term_from_json(data: Mapping[str, str]) -> Term:
+    """:returns: the term for one W3C JSON binding.
+    :raises ValueError: when the binding is malformed."""
+    kind, value = data.get("type"), data.get("value")
+    if not isinstance(value, str):
+        raise ValueError(f"binding without a string value: {data!r}")
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in data:
+            return ox.Literal(value, language=data["xml:lang"])
+        if "datatype" in data:
+            return ox.Literal(value, datatype=ox.NamedNode(data["datatype"]))
+        return ox.Literal(value)
+    raise ValueError(f"unknown binding type {kind!r}")
+
+
+def write_json(results: Results, out: TextIO) -> None:
+    """Write W3C SPARQL 1.1 Query Results JSON."""
+    bindings = [{v: term_json(t) for v, t in zip(results.variables, row) if t is not None} for row in results.rows]
+    json.dump({"head": {"vars": list(results.variables)}, "results": {"bindings": bindings}}, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+
+
+def write_csv(results: Results, out: TextIO) -> None:
+    """Write W3C SPARQL 1.1 Query Results CSV (IRIs and lexical forms only)."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(results.variables)
+    for row in results.rows:
+        writer.writerow(["" if t is None else (f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value) for t in row])
+
+
+def write_table(results: Results, out: TextIO, shorten: Mapping[str, str] | None = None) -> None:
+    """Write an aligned text table; IRIs are shortened with ``shorten`` (prefix -> namespace)."""
+    cells = [list(results.variables)] + [[_cell(t, shorten or {}) for t in row] for row in results.rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(results.variables))]
+    for n, row in enumerate(cells):
+        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
+        if n == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+    out.write(f"({len(results.rows)} row{'s' if len(results.rows) != 1 else ''})\n")
+
+
+def _cell(term: Term | None, shorten: Mapping[str, str]) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, ns in shorten.items():
+            if term.value.startswith(ns) and len(term.value) > len(ns):
+                return f"{prefix}:{term.value[len(ns):]}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value.replace("\n", " ")
+
+
+def render(results: Results, fmt: ResultFormat, shorten: Mapping[str, str] | None = None) -> str:
+    """:returns: the results serialised in ``fmt``."""
+    buffer = io.StringIO()
+    WRITERS[fmt](results, buffer, **({"shorten": shorten} if fmt is ResultFormat.TABLE else {}))
+    return buffer.getvalue()
+
+
+WRITERS = {ResultFormat.TABLE: write_table, ResultFormat.JSON: write_json, ResultFormat.CSV: write_csv}
+
+
+def rows_from_json(document: Mapping[str, object]) -> Results:
+    """:returns: results parsed from a W3C SPARQL JSON document.
+    :raises ValueError: when the document is not a SELECT result."""
+    head, body = document.get("head"), document.get("results")
+    if not isinstance(head, dict) or not isinstance(body, dict):
+        raise ValueError("not a SPARQL SELECT result document (head/results missing)")
+    variables = tuple(head.get("vars", []))
+    rows: list[tuple[Term | None, ...]] = []
+    for binding in body.get("bindings", []):
+        rows.append(tuple(term_from_json(binding[v]) if v in binding else None for v in variables))
+    return Results(variables, tuple(rows))
+
+
+def distinct_sorted(rows: Iterable[tuple[Term | None, ...]]) -> list[tuple[str, ...]]:
+    """:returns: rows as comparable string tuples, sorted (for parity checks)."""
+    return sorted({tuple("" if t is None else str(t) for t in row) for row in rows})

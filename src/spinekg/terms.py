@@ -1,0 +1,141 @@
+"""Turn user strings into validated RDF terms.
+
+An ``iri`` parameter accepts a full IRI (optionally in ``<>``), a CURIE with a
+prefix from the shipped JSON-LD context (expanded strictly with ``curies``),
+or an exact label or synonym, compared case-insensitively. Anything that
+matches no entity, or more than one, is an error that lists candidates.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from functools import cache
+
+import pyoxigraph as ox
+
+from . import resources
+from .errors import AmbiguousNameError, InputError, UnknownNameError
+from .queries import Param, ParamKind, ParamType
+
+#: Predicates whose values name an entity.
+LABEL_PREDICATES = tuple(
+    ox.NamedNode(iri)
+    for iri in (
+        "http://www.w3.org/2000/01/rdf-schema#label",
+        "http://www.w3.org/2004/02/skos/core#prefLabel",
+        "http://www.w3.org/2004/02/skos/core#altLabel",
+        "http://www.geneontology.org/formats/oboInOwl#hasExactSynonym",
+        "http://www.geneontology.org/formats/oboInOwl#hasRelatedSynonym",
+    )
+)
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+OWL_CLASS = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
+MAX_VALUE_LENGTH = 2000
+# RFC 3987 IRI: a scheme, then no whitespace, controls, or the characters <>"{}|^`\
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x1f\x7f]+$")
+_CURIE = re.compile(r"^([A-Za-z_][\w.-]*):([^\s/][^\s]*)?$")
+
+
+@cache
+def prefix_map() -> dict[str, str]:
+    """:returns: prefix -> namespace IRI, from the shipped JSON-LD context."""
+    context = json.loads(resources.context_path().read_text(encoding="utf-8"))["@context"]
+    return {k: v for k, v in context.items() if isinstance(v, str) and not k.startswith("@") and v.endswith(("/", "#", "_"))}
+
+
+def is_iri(value: str) -> bool:
+    """:returns: whether ``value`` is an absolute IRI spinekg accepts."""
+    return bool(_IRI.match(value)) and "://" in value or value.startswith("urn:") and bool(_IRI.match(value))
+
+
+def expand_curie(value: str) -> str | None:
+    """:returns: the IRI for a CURIE with a known prefix, else None."""
+    match = _CURIE.match(value)
+    if not match or match.group(1) not in prefix_map():
+        return None
+    from curies import Converter
+
+    converter = Converter.from_prefix_map(prefix_map())
+    return converter.expand(value, strict=True)
+
+
+class LabelIndex:
+    """Case-insensitive index from labels and synonyms to the entities they name."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._by_label: dict[str, set[str]] = defaultdict(set)
+        self._label_of: dict[str, str] = {}
+        for predicate in LABEL_PREDICATES:
+            for quad in store.quads_for_pattern(None, predicate, None):
+                if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+                    self._by_label[quad.object.value.casefold()].add(quad.subject.value)
+                    if predicate == LABEL_PREDICATES[0]:
+                        self._label_of.setdefault(quad.subject.value, quad.object.value)
+        self._classes = {q.subject.value for q in store.quads_for_pattern(None, RDF_TYPE, OWL_CLASS) if isinstance(q.subject, ox.NamedNode)}
+        self._store = store
+
+    def lookup(self, text: str, kind: ParamKind | None = None) -> set[str]:
+        """:returns: IRIs of entities with this exact label or synonym (any case).
+
+        :param kind: when both classes and individuals match, keep only this kind.
+        """
+        found = set(self._by_label.get(text.casefold(), ()))
+        if kind is not None and len(found) > 1:
+            preferred = {i for i in found if (i in self._classes) == (kind is ParamKind.CLASS)}
+            found = preferred or found
+        return found
+
+    def describe(self, iris: Iterable[str]) -> list[str]:
+        """:returns: "label <iri>" lines, sorted."""
+        return sorted(f"{self._label_of.get(i, '?')} <{i}>" for i in iris)
+
+    def suggest(self, text: str, limit: int = 8) -> list[str]:
+        """:returns: labels close to ``text``: substring matches first, then fuzzy ones."""
+        needle = text.casefold()
+        labels = list(self._by_label)
+        hits = [label for label in labels if needle and needle in label]
+        hits += [label for label in difflib.get_close_matches(needle, labels, n=limit, cutoff=0.6) if label not in hits]
+        return [line for label in hits[:limit] for line in self.describe(self._by_label[label])][:limit]
+
+    def known(self, iri: str) -> bool:
+        """:returns: whether the graph says anything about ``iri``."""
+        node = ox.NamedNode(iri)
+        return next(iter(self._store.quads_for_pattern(node, None, None)), None) is not None
+
+
+def resolve(value: str, param: Param, index: LabelIndex) -> ox.NamedNode | ox.Literal:
+    """Turn one user value into the RDF term for ``param``.
+
+    :raises InputError: for a value that is too long, has control characters, or is not a valid IRI.
+    :raises UnknownNameError: when no entity matches (with suggestions).
+    :raises AmbiguousNameError: when several entities match.
+    """
+    if len(value) > MAX_VALUE_LENGTH:
+        raise InputError(f"parameter {param.name!r}: value longer than {MAX_VALUE_LENGTH} characters")
+    if param.type is ParamType.STRING:
+        return ox.Literal(value)
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+        if not is_iri(text):
+            raise InputError(f"parameter {param.name!r}: {value!r} is not a valid absolute IRI")
+    iri = text if is_iri(text) else expand_curie(text)
+    if iri is not None:
+        if not index.known(iri):
+            raise UnknownNameError(f"parameter {param.name!r}: the graph has nothing about <{iri}>", index.suggest(text.rsplit("/", 1)[-1]))
+        return ox.NamedNode(iri)
+    matches = index.lookup(text, param.kind)
+    if not matches:
+        raise UnknownNameError(f"parameter {param.name!r}: no entity is labelled {text!r}", index.suggest(text))
+    if len(matches) > 1:
+        raise AmbiguousNameError(f"parameter {param.name!r}: {text!r} names several entities; give an IRI", index.describe(matches))
+    return ox.NamedNode(matches.pop())
+
+
+def resolve_all(values: Mapping[str, str], params: Mapping[str, Param], index: LabelIndex) -> dict[str, ox.NamedNode | ox.Literal]:
+    """:returns: every value resolved against its declared parameter."""
+    return {name: resolve(value, params[name], index) for name, value in values.items()}
