@@ -93,6 +93,30 @@ class KnowledgeGraph:
         self._labels: LabelIndex | None = None
 
     @classmethod
+    def open(cls, directory: Path | str, sources: Sequence[Path | str] | None = None) -> KnowledgeGraph:
+        """Open (or create) an on-disk store, so repeated runs do not re-parse the graph.
+
+        Rule for rebuilding: each source file's SHA-256 is kept in a manifest in
+        the store folder; a source whose bytes changed (or that is new) has its
+        named graph replaced, a source no longer listed is dropped. Graphs added
+        with :meth:`link` stay until unlinked.
+
+        :param directory: the store folder (created if missing).
+        :param sources: the graph's own files; default: the packaged ontology and data.
+        :raises SourceFileError: when a changed source cannot be parsed (the store keeps its old copy).
+        """
+        from .persist import Manifest
+
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        kg = cls(ox.Store(str(directory)))
+        manifest = Manifest.read(directory)
+        files = [Path(p) for p in (resources.default_sources() if sources is None else sources)]
+        manifest.sync(kg, files)
+        kg.sources = files
+        return kg
+
+    @classmethod
     def load(cls, sources: Sequence[Path | str] | None = None, *, extra: Sequence[Path | str] = ()) -> KnowledgeGraph:
         """Load sources into a new in-memory graph.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -20,11 +21,24 @@ def add_graph_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="load this RDF file too (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD; by extension); repeatable",
     )
+    parser.add_argument(
+        "--store",
+        metavar="DIR",
+        type=Path,
+        default=os.environ.get("SPINEKG_STORE") or None,
+        help="use a persistent on-disk store in DIR (default: $SPINEKG_STORE, else in memory); "
+        "sources are re-read only when their SHA-256 changed",
+    )
 
 
 def load_graph(args: argparse.Namespace) -> KnowledgeGraph:
-    """:returns: the packaged graph plus any ``--load`` files."""
-    return KnowledgeGraph.load(extra=args.load)
+    """:returns: the packaged graph (in memory, or the on-disk store) plus any ``--load`` files."""
+    if args.store is None:
+        return KnowledgeGraph.load(extra=args.load)
+    kg = KnowledgeGraph.open(args.store)
+    if args.load:
+        kg.add_files(args.load)
+    return kg
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:

@@ -1,0 +1,77 @@
+"""The manifest of an on-disk store: which source files it holds, by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from .atomic import atomic_write
+from .errors import SourceFileError
+
+if TYPE_CHECKING:
+    from .store import KnowledgeGraph
+
+MANIFEST = "spinekg-manifest.json"
+
+
+def file_digest(path: Path) -> str:
+    """:returns: the SHA-256 of a file's bytes.
+    :raises SourceFileError: when it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as err:
+        raise SourceFileError(path, err.strerror or str(err)) from None
+
+
+@dataclass
+class Manifest:
+    """Graph name -> {path, sha256, role} for every file loaded into a store folder."""
+
+    directory: Path
+    graphs: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, directory: Path) -> Manifest:
+        """:returns: the manifest of ``directory`` (empty when there is none yet)."""
+        path = directory / MANIFEST
+        if not path.exists():
+            return cls(directory)
+        try:
+            return cls(directory, json.loads(path.read_text(encoding="utf-8"))["graphs"])
+        except (ValueError, KeyError) as err:
+            raise SourceFileError(path, f"corrupt store manifest ({err}); delete the store folder to rebuild it") from None
+
+    def write(self) -> None:
+        """Save the manifest atomically."""
+        with atomic_write(self.directory / MANIFEST) as handle:
+            handle.write(json.dumps({"graphs": self.graphs}, indent=1, sort_keys=True).encode())
+
+    def sync(self, kg: KnowledgeGraph, files: Sequence[Path], role: str = "source") -> list[Path]:
+        """Bring the store's ``role`` graphs in line with ``files``.
+
+        :returns: the files that were (re)loaded.
+        """
+        from .store import graph_name, parse_file
+
+        wanted = {graph_name(p).value: p for p in files}
+        changed = [p for name, p in wanted.items() if self.graphs.get(name, {}).get("sha256") != file_digest(p)]
+        stale = [name for name, info in self.graphs.items() if info.get("role") == role and name not in wanted]
+        parsed = {graph_name(p).value: parse_file(p) for p in changed}
+        for name in stale + list(parsed):
+            if kg.store.contains_named_graph(ox.NamedNode(name)):
+                kg.store.remove_graph(ox.NamedNode(name))
+            self.graphs.pop(name, None)
+        for name, quads in parsed.items():
+            kg.add_quads(quads)
+            self.graphs[name] = {"path": str(wanted[name]), "sha256": file_digest(wanted[name]), "role": role}
+        if changed or stale:
+            kg.store.flush()
+            self.write()
+        return changed
