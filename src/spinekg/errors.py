@@ -59,6 +59,10 @@ class ValidationError(SpinekgError):
     exit_code = 1
 
 
+class ShapesError(InputError):
+    """A SHACL shapes file is malformed or uses a construct the validator rejects."""
+
+
 class ReasonerUnavailableError(SpinekgError, RuntimeError):
     """The OWL reasoner cannot run here (for example: no Java on PATH)."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,7 +15,7 @@ from .store import KnowledgeGraph
 from .terms import prefix_map
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     """Export formats; the value is the CLI name."""
 
     TURTLE = "turtle"

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
@@ -35,14 +35,14 @@ _PARAM = re.compile(r"^\s+([A-Za-z_]\w*):\s*\{(.*)\}\s*$")
 _FIELD = re.compile(r"\s*(\w+)\s*:\s*(\"[^\"]*\"|[^,]*)\s*(?:,|$)")
 
 
-class ParamType(str, Enum):
+class ParamType(StrEnum):
     """What a parameter value denotes."""
 
     IRI = "iri"
     STRING = "string"
 
 
-class ParamKind(str, Enum):
+class ParamKind(StrEnum):
     """For ``iri`` parameters: whether a label should resolve to an individual or a class."""
 
     INDIVIDUAL = "individual"
@@ -87,7 +87,8 @@ def parse_header(path: Path, text: str) -> tuple[str, tuple[Param, ...], tuple[s
     :returns: summary, parameters, tags.
     :raises SourceFileError: when the header is missing or malformed.
     """
-    summary, tags, params, in_params = "", (), [], False
+    summary, params, in_params = "", [], False
+    tags: tuple[str, ...] = ()
     for number, line in enumerate(text.splitlines(), 1):
         match = _HEADER.match(line)
         if not match:
@@ -179,7 +180,9 @@ def run_select(store: ox.Store, text: str, bindings: Mapping[str, Term] | None =
     :param bindings: parameter values as RDF terms (bound, never spliced into the text).
     :raises QuerySyntaxError: when the text does not parse or is not a SELECT query.
     """
-    substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(k): v for k, v in (bindings or {}).items()
+    }
     try:
         solutions = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
     except SyntaxError as err:

@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import TextIO
 
 import pyoxigraph as ox
@@ -20,7 +20,7 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-class ResultFormat(str, Enum):
+class ResultFormat(StrEnum):
     """Output formats for SELECT results."""
 
     TABLE = "table"
@@ -56,7 +56,7 @@ class Results:
 
     def as_dicts(self) -> list[dict[str, str]]:
         """:returns: rows as dictionaries of plain strings (unbound variables left out)."""
-        return [{v: t.value for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        return [{v: t.value for v, t in zip(self.variables, row, strict=False) if t is not None} for row in self.rows]
 
 
 def term_json(term: Term) -> dict[str, str]:
@@ -94,7 +94,7 @@ def term_from_json(data: Mapping[str, str]) -> Term:
 
 def write_json(results: Results, out: TextIO) -> None:
     """Write W3C SPARQL 1.1 Query Results JSON."""
-    bindings = [{v: term_json(t) for v, t in zip(results.variables, row) if t is not None} for row in results.rows]
+    bindings = [{v: term_json(t) for v, t in zip(results.variables, row, strict=False) if t is not None} for row in results.rows]
     json.dump({"head": {"vars": list(results.variables)}, "results": {"bindings": bindings}}, out, ensure_ascii=False, indent=1)
     out.write("\n")
 
@@ -112,7 +112,7 @@ def write_table(results: Results, out: TextIO, shorten: Mapping[str, str] | None
     cells = [list(results.variables)] + [[_cell(t, shorten or {}) for t in row] for row in results.rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(results.variables))]
     for n, row in enumerate(cells):
-        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
+        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip() + "\n")
         if n == 0:
             out.write("  ".join("-" * w for w in widths) + "\n")
     out.write(f"({len(results.rows)} row{'s' if len(results.rows) != 1 else ''})\n")
@@ -124,7 +124,7 @@ def _cell(term: Term | None, shorten: Mapping[str, str]) -> str:
     if isinstance(term, ox.NamedNode):
         for prefix, ns in shorten.items():
             if term.value.startswith(ns) and len(term.value) > len(ns):
-                return f"{prefix}:{term.value[len(ns):]}"
+                return f"{prefix}:{term.value[len(ns) :]}"
         return f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"

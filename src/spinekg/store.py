@@ -68,10 +68,7 @@ def parse_file(path: Path, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
     target = graph or graph_name(path)
     try:
         quads = ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
-        return [
-            q if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else ox.Quad(q.subject, q.predicate, q.object, target)
-            for q in quads
-        ]
+        return [q if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
     except SyntaxError as err:
         raise SourceFileError(path, err.msg or str(err), err.lineno) from None
     except (UnicodeDecodeError, ValueError) as err:
@@ -135,12 +132,12 @@ class KnowledgeGraph:
         :returns: the number of quads added.
         :raises SourceFileError: for the first file that cannot be read; the store is unchanged.
         """
-        paths = [Path(p) for p in paths]
+        files = [Path(p) for p in paths]
         quads: list[ox.Quad] = []
-        for path in paths:
+        for path in files:
             quads.extend(parse_file(path))
         self.add_quads(quads)
-        self.sources.extend(paths)
+        self.sources.extend(files)
         return len(quads)
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
@@ -165,7 +162,7 @@ class KnowledgeGraph:
         from .queries import check_params
         from .terms import resolve
 
-        bound = {name: resolve(value, query.param(name), self.labels) for name, value in params.items()}
+        bound: dict[str, Term] = {name: resolve(value, query.param(name), self.labels) for name, value in params.items()}
         check_params(query, bound)
         return bound
 

@@ -49,7 +49,7 @@ def prefix_map() -> dict[str, str]:
 
 def is_iri(value: str) -> bool:
     """:returns: whether ``value`` is an absolute IRI spinekg accepts."""
-    return bool(_IRI.match(value)) and "://" in value or value.startswith("urn:") and bool(_IRI.match(value))
+    return (bool(_IRI.match(value)) and "://" in value) or (value.startswith("urn:") and bool(_IRI.match(value)))
 
 
 def expand_curie(value: str) -> str | None:
@@ -116,6 +116,8 @@ def resolve(value: str, param: Param, index: LabelIndex) -> ox.NamedNode | ox.Li
     """
     if len(value) > MAX_VALUE_LENGTH:
         raise InputError(f"parameter {param.name!r}: value longer than {MAX_VALUE_LENGTH} characters")
+    if not value.strip():
+        raise InputError(f"parameter {param.name!r}: value is empty")
     if param.type is ParamType.STRING:
         return ox.Literal(value)
     text = value.strip()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import queries, resources
+from .errors import ShapesError
 from .store import KnowledgeGraph
 
 
@@ -58,6 +59,8 @@ def shacl_violations(kg: KnowledgeGraph, shapes: Sequence[Path] | None = None) -
     for path in shapes or resources.shape_files():
         shapes_graph.parse(path, format="turtle")
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph, inference="none", advanced=True, allow_warnings=True)
+    if not isinstance(report, Graph):  # pyshacl's ValidationFailure: the shapes themselves are broken
+        raise ShapesError(f"the SHACL shapes could not be applied: {report}")
     found = []
     for result in report.subjects(SH.resultSeverity, None):
         found.append(

@@ -16,7 +16,13 @@ from .common import add_graph_options, emit, load_graph
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the graph commands."""
     p = sub.add_parser("validate", help="validate the graph (or the given files) with SHACL and the quality checks")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="RDF files to validate instead of the packaged graph (the ontology is always included)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="RDF files to validate instead of the packaged graph (the ontology is always included)",
+    )
     p.add_argument("--format", "-f", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_validate)
 
@@ -45,7 +51,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _report_text(report: ValidationReport) -> str:
-    lines = [f"{'Conforms' if report.conforms else 'Does not conform'}: {report.checked_triples} triples checked, {len(report.violations)} result(s)"]
+    lines = [
+        f"{'Conforms' if report.conforms else 'Does not conform'}: {report.checked_triples} triples checked, {len(report.violations)} result(s)"
+    ]
     for v in report.violations:
         lines.append(f"- [{v.severity}] focus: {v.focus}")
         if v.path:

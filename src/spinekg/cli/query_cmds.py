@@ -21,7 +21,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("query", help="run a prepared query by name")
     p.add_argument("name", help="query name (see 'spinekg queries')")
-    p.add_argument("--param", "-p", metavar="KEY=VALUE", action="append", default=[], help="parameter value: IRI, CURIE or exact label/synonym; repeatable")
+    p.add_argument(
+        "--param",
+        "-p",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="parameter value: IRI, CURIE or exact label/synonym; repeatable",
+    )
     _output_options(p)
     add_graph_options(p)
     p.set_defaults(func=cmd_query)
@@ -34,7 +41,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _output_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", "-f", choices=[f.value for f in ResultFormat], default=ResultFormat.TABLE.value, help="output format (json: W3C SPARQL 1.1 Query Results JSON)")
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=[f.value for f in ResultFormat],
+        default=ResultFormat.TABLE.value,
+        help="output format (json: W3C SPARQL 1.1 Query Results JSON)",
+    )
     p.add_argument("--output", "-o", type=Path, help="write to this file instead of standard output")
 
 

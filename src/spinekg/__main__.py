@@ -1,0 +1,5 @@
+"""``python -m spinekg``: the command line."""
+
+from .cli import run
+
+run()

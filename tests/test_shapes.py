@@ -1,0 +1,63 @@
+"""Every SHACL shape has a good fixture that conforms and a bad one that it rejects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SH
+
+from spinekg import KnowledgeGraph, resources
+from spinekg.validate import validate
+
+FIXTURES = Path(__file__).parent / "resources" / "shapes"
+SHAPES = sorted(
+    str(s).rsplit("/", 1)[-1]
+    for path in resources.shape_files()
+    for s in Graph().parse(path).subjects(RDF.type, SH.NodeShape)
+    if not isinstance(s, type(None)) and "/shapes/" in str(s)
+)
+
+
+def _report(fixture: Path, shapes: list[Path] | None = None):
+    ontology = sorted(resources.ontology_dir().glob("*.ttl"))
+    return validate(KnowledgeGraph.load([*ontology, FIXTURES / "base.ttl", fixture]), shapes=shapes)
+
+
+def test_every_shape_has_fixtures():
+    assert len(SHAPES) >= 14
+    missing = [s for s in SHAPES for kind in ("good", "bad") if not (FIXTURES / f"{s}-{kind}.ttl").exists()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_good_fixture_conforms(shape):
+    report = _report(FIXTURES / f"{shape}-good.ttl")
+    assert report.conforms, report.violations
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_bad_fixture_is_rejected_by_its_shape(shape, tmp_path):
+    assert not _report(FIXTURES / f"{shape}-bad.ttl").conforms
+    only = tmp_path / "only.ttl"
+    _only_shape(shape).serialize(only, format="turtle")
+    report = _report(FIXTURES / f"{shape}-bad.ttl", shapes=[only])
+    assert not report.conforms, f"{shape} alone does not reject its bad fixture"
+
+
+def _only_shape(shape: str) -> Graph:
+    """The shapes graph with every node shape but ``shape`` deactivated."""
+    shapes = Graph()
+    for path in resources.shape_files():
+        shapes.parse(path)
+    for node in list(shapes.subjects(RDF.type, SH.NodeShape)):
+        if not str(node).endswith("/" + shape):
+            shapes.add((node, SH.deactivated, Literal(True)))
+    return shapes
+
+
+def test_shipped_data_conforms(kg):
+    report = validate(kg)
+    assert report.conforms, report.violations[:5]
+    assert report.checked_triples > 2000
