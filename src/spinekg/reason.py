@@ -249,12 +249,16 @@ def _report(kg: KnowledgeGraph, world: Any, reasoner: Reasoner, triples: list[ox
     sections: dict[str, list[Fact]] = {"memberships": [], "class_links": [], "property_values": [], "other": []}
     for t in triples:
         sections[_section(t, properties)].append(_fact(kg, t))
+    ordered = {name: tuple(sorted(facts, key=_sort_key)) for name, facts in sections.items()}
     return ReasoningReport(
         reasoner,
         consistent=True,
         unsatisfiable=_unsatisfiable(kg, world),
+        memberships=ordered["memberships"],
+        class_links=ordered["class_links"],
+        property_values=ordered["property_values"],
+        other=ordered["other"],
         inferred_triples=len(triples),
-        **{name: tuple(sorted(facts, key=_sort_key)) for name, facts in sections.items()},
     )
 
 
