@@ -9,7 +9,9 @@ written to the store's ``INFERRED_GRAPH``: asserted and inferred knowledge never
 mix, and a new run replaces the previous one.
 
 owlready2 is imported lazily, inside the functions that need it, so the other
-commands do not pay for it.
+commands do not pay for it. Data property values are not inferred: the ontology
+has no data property hierarchy, equivalence or key that could add any, and
+owlready2's ``infer_data_property_values`` only costs time here.
 """
 
 from __future__ import annotations
