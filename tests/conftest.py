@@ -1,4 +1,4 @@
-"""Shared fixtures: the real graph (loaded once) and paths to test resources."""
+"""Shared fixtures: the real graph (loaded once), the graph reasoned over once, test resources."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from spinekg import KnowledgeGraph, resources
+from spinekg.reason import ReasoningReport, reason
 
 RESOURCES = Path(__file__).parent / "resources"
 
@@ -15,6 +16,13 @@ RESOURCES = Path(__file__).parent / "resources"
 def kg() -> KnowledgeGraph:
     """The packaged graph, loaded once per session (tests must not modify it)."""
     return KnowledgeGraph.load()
+
+
+@pytest.fixture(scope="session")
+def reasoned() -> tuple[KnowledgeGraph, ReasoningReport]:
+    """The packaged ontology and data after one HermiT run (a few seconds)."""
+    graph = KnowledgeGraph.load()
+    return graph, reason(graph)
 
 
 @pytest.fixture(scope="session")

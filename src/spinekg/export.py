@@ -60,3 +60,16 @@ def export(kg: KnowledgeGraph, fmt: ExportFormat, target: Path | str, *, include
     """Write an export to ``target`` atomically (a killed process never leaves half a file)."""
     with atomic_write(target) as handle:
         write(kg, fmt, handle, include_inferred=include_inferred)
+
+
+def export_inferred(kg: KnowledgeGraph, target: Path | str) -> int:
+    """Write only the reasoner's graph as Turtle to ``target``, atomically.
+
+    :returns: the number of triples written.
+    """
+    from .store import INFERRED_GRAPH
+
+    triples = [q.triple for q in kg.store.quads_for_pattern(None, None, None, INFERRED_GRAPH)]
+    with atomic_write(target) as handle:
+        ox.serialize(triples, handle, ox.RdfFormat.TURTLE, prefixes=prefix_map())
+    return len(triples)

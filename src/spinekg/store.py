@@ -145,6 +145,18 @@ class KnowledgeGraph:
         self.store.extend(quads)
         self._labels = None
 
+    def replace_graph(self, graph: ox.NamedNode, triples: Iterable[ox.Triple]) -> int:
+        """Empty the named graph ``graph``, then fill it with ``triples``.
+
+        Used for the reasoner's graph, so a new run never mixes with an earlier one.
+
+        :returns: the number of triples now in ``graph``.
+        """
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        self.store.remove_graph(graph)
+        self.add_quads(quads)
+        return len(quads)
+
     @property
     def labels(self) -> LabelIndex:
         """The label and synonym index used to resolve parameter values (built on first use)."""

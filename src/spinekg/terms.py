@@ -93,6 +93,10 @@ class LabelIndex:
         """:returns: "label <iri>" lines, sorted."""
         return sorted(f"{self._label_of.get(i, '?')} <{i}>" for i in iris)
 
+    def label(self, iri: str) -> str | None:
+        """:returns: the ``rdfs:label`` of ``iri``, or None when it has none."""
+        return self._label_of.get(iri)
+
     def suggest(self, text: str, limit: int = 8) -> list[str]:
         """:returns: labels close to ``text``: substring matches first, then fuzzy ones."""
         needle = text.casefold()

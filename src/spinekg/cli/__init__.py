@@ -1,8 +1,9 @@
 """The ``spinekg`` command line: a thin shell over the library.
 
 Each command parses its arguments, calls one library function, prints, and
-returns an exit code: 0 success, 1 validation failed (or inconsistent),
-2 bad input, 3 remote endpoint failure.
+returns an exit code: 0 success, 1 validation failed (or inconsistent, or
+unsatisfiable classes), 2 bad input (or no reasoner: Java missing),
+3 remote endpoint failure.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import SpinekgError
-from . import graph_cmds, query_cmds
+from . import graph_cmds, query_cmds, reason_cmds
 
 #: Modules that add subcommands, in help order.
-COMMAND_MODULES = (query_cmds, graph_cmds)
+COMMAND_MODULES = (query_cmds, graph_cmds, reason_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="spinekg",
         description="Query, validate, export and link the lower back muscle spasm knowledge graph.",
-        epilog="Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 remote endpoint failure.",
+        epilog=(
+            "Exit codes: 0 ok, 1 validation failed or ontology inconsistent, "
+            "2 bad input or reasoner unavailable, 3 remote endpoint failure."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

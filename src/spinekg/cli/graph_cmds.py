@@ -29,8 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("export", help="export the graph as Turtle, N-Triples, N-Quads or JSON-LD")
     p.add_argument("--format", "-f", choices=[f.value for f in ExportFormat], default=ExportFormat.TURTLE.value)
     p.add_argument("--output", "-o", type=Path, help="write to this file (atomically) instead of standard output")
+    inferred = p.add_mutually_exclusive_group()
+    inferred.add_argument(
+        "--inferred", dest="inferred", action="store_true", help="run the OWL reasoner (HermiT, needs Java) and include what it infers"
+    )
+    inferred.add_argument("--asserted-only", dest="inferred", action="store_false", help="export only the asserted graphs (default)")
     add_graph_options(p)
-    p.set_defaults(func=cmd_export)
+    p.set_defaults(func=cmd_export, inferred=False)
 
     p = sub.add_parser("build", help="the main job: load, validate, and write Turtle and JSON-LD exports")
     p.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
@@ -69,13 +74,17 @@ def _report_json(report: ValidationReport) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export the graph."""
+    """Export the graph: asserted only, or (``--inferred``) with the reasoner's graph."""
     kg = load_graph(args)
+    if args.inferred:
+        from ..reason import infer
+
+        infer(kg)
     fmt = ExportFormat(args.format)
     if args.output is None:
-        write(kg, fmt, sys.stdout.buffer)
+        write(kg, fmt, sys.stdout.buffer, include_inferred=args.inferred)
     else:
-        export(kg, fmt, args.output)
+        export(kg, fmt, args.output, include_inferred=args.inferred)
     return 0
 
 

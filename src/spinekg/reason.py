@@ -1,0 +1,308 @@
+"""OWL reasoning with owlready2 and a Java reasoner (HermiT): consistency, unsatisfiable classes, inferred facts.
+
+The asserted graphs (never the reasoner's own graph) are written to a temporary
+N-Triples file, loaded into a fresh owlready2 ``World`` and handed to the
+reasoner. What the reasoner adds is read back from owlready2's inference
+ontology, completed with the values of inverse properties (owlready2 keeps only
+one direction of an inverse pair), stripped of anything already asserted, and
+written to the store's ``INFERRED_GRAPH``: asserted and inferred knowledge never
+mix, and a new run replaces the previous one.
+
+owlready2 is imported lazily, inside the functions that need it, so the other
+commands do not pay for it. Data property values are not inferred: the ontology
+has no data property hierarchy, equivalence or key that could add any, and
+owlready2's ``infer_data_property_values`` only costs time here.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .errors import InconsistentOntologyError, ReasonerUnavailableError
+from .store import INFERRED_GRAPH, KnowledgeGraph
+
+OWL = "http://www.w3.org/2002/07/owl#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+EQUIVALENT_CLASS = ox.NamedNode(OWL + "equivalentClass")
+INVERSE_OF = ox.NamedNode(OWL + "inverseOf")
+NOTHING = ox.NamedNode(OWL + "Nothing")
+PROPERTY_KINDS = (ox.NamedNode(OWL + "ObjectProperty"), ox.NamedNode(OWL + "DatatypeProperty"))
+INFERENCE_ONTOLOGY = "http://inferrences/"  # owlready2's name (sic) for the ontology it puts inferences in
+
+JAVA_HINT = (
+    "the OWL reasoner needs Java 17 or later on PATH (no 'java' found). "
+    "Install it, e.g. 'apt-get install openjdk-17-jre-headless' (Debian/Ubuntu), "
+    "'dnf install java-17-openjdk-headless' (Fedora) or 'brew install openjdk@17' (macOS); "
+    "the other commands work without it"
+)
+INCONSISTENT_HINT = (
+    "the ontology and data are inconsistent: {reasoner} finds no interpretation that satisfies every axiom, "
+    "so nothing can be inferred. Usual causes: an individual in two disjoint classes (owl:disjointWith), "
+    "a value that contradicts a restriction or a domain/range, or owl:sameAs between owl:AllDifferent members. "
+    "Run 'spinekg validate', or open the files in Protégé and use 'Explain inconsistency'"
+)
+PELLET_HINT = (
+    "Pellet cannot run on this Java: the Pellet jar bundled with owlready2 {version} was compiled for a newer Java "
+    "(UnsupportedClassVersionError; owlready2 0.49 shipped one that works on Java 17). Use '--reasoner hermit'"
+)
+
+
+class Reasoner(StrEnum):
+    """The Java reasoners owlready2 ships; the value is the CLI name."""
+
+    HERMIT = "hermit"
+    PELLET = "pellet"
+
+
+@dataclass(frozen=True)
+class Term:
+    """An IRI with its label (None when the graph gives it none)."""
+
+    iri: str
+    label: str | None
+
+    def __str__(self) -> str:
+        return f"{self.label} <{self.iri}>" if self.label else f"<{self.iri}>"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One inferred triple, with labels."""
+
+    subject: Term
+    predicate: Term
+    object: Term
+
+
+@dataclass(frozen=True)
+class UnsatisfiableClass:
+    """A class that can have no member, with the asserted axioms about it (Manchester-like syntax)."""
+
+    cls: Term
+    axioms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReasoningReport:
+    """What one reasoner run found. Facts are only the new ones: nothing already asserted.
+
+    ``memberships`` are the most specific inferred classes of each individual (the
+    rest follow from ``class_links`` and the asserted hierarchy).
+    """
+
+    reasoner: Reasoner
+    consistent: bool
+    problem: str = ""
+    unsatisfiable: tuple[UnsatisfiableClass, ...] = ()
+    memberships: tuple[Fact, ...] = ()
+    class_links: tuple[Fact, ...] = ()
+    property_values: tuple[Fact, ...] = ()
+    other: tuple[Fact, ...] = ()
+    inferred_triples: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when consistent and every class can have members."""
+        return self.consistent and not self.unsatisfiable
+
+    def as_dict(self) -> dict[str, Any]:
+        """:returns: the report as JSON-ready data."""
+        data = asdict(self)
+        data["reasoner"] = self.reasoner.value
+        data["ok"] = self.ok
+        return data
+
+
+def require_java() -> str:
+    """:returns: the path of the ``java`` executable.
+    :raises ReasonerUnavailableError: when there is none on PATH."""
+    java = shutil.which("java")
+    if java is None:
+        raise ReasonerUnavailableError(JAVA_HINT)
+    return java
+
+
+def reason(kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT) -> ReasoningReport:
+    """Check consistency, classify, infer property values; store the inferences in ``INFERRED_GRAPH``.
+
+    An inconsistent graph gives a report with ``consistent=False`` and an empty
+    inferred graph (any earlier inferences are removed too).
+
+    :param kg: the graph; only its asserted graphs are reasoned over.
+    :param reasoner: ``hermit`` (default) or ``pellet``.
+    :raises ReasonerUnavailableError: without Java, or when the reasoner cannot run on this Java.
+    """
+    reasoner = Reasoner(reasoner)
+    java = require_java()
+    start = time.perf_counter()
+    asserted = set(kg.triples(include_inferred=False))
+    world = _load_world(asserted)
+    try:
+        _run(world, reasoner, java)
+    except InconsistentOntologyError as err:
+        kg.replace_graph(INFERRED_GRAPH, ())
+        return ReasoningReport(reasoner, consistent=False, problem=str(err), seconds=time.perf_counter() - start)
+    triples = _inferred(world, asserted)
+    kg.replace_graph(INFERRED_GRAPH, triples)
+    report = _report(kg, world, reasoner, triples)
+    return replace(report, seconds=time.perf_counter() - start)
+
+
+def infer(kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT) -> ReasoningReport:
+    """Like :func:`reason`, for callers that need a consistent result (e.g. an export with inferences).
+
+    :raises InconsistentOntologyError: when the graph is inconsistent.
+    """
+    report = reason(kg, reasoner)
+    if not report.consistent:
+        raise InconsistentOntologyError(report.problem)
+    return report
+
+
+def _load_world(asserted: Iterable[ox.Triple]) -> Any:
+    """:returns: a fresh owlready2 World holding the asserted triples."""
+    import owlready2
+
+    world = owlready2.World()
+    with tempfile.TemporaryDirectory(prefix="spinekg-reason-") as folder:
+        path = Path(folder) / "asserted.nt"
+        with path.open("wb") as handle:
+            ox.serialize(asserted, handle, ox.RdfFormat.N_TRIPLES)
+        world.get_ontology(path.as_uri()).load(format="ntriples")
+    return world
+
+
+def _run(world: Any, reasoner: Reasoner, java: str) -> None:
+    """Run the reasoner; owlready2 stores what it infers in its inference ontology.
+
+    :raises InconsistentOntologyError: for an inconsistent ontology (owlready2's error has no message).
+    :raises ReasonerUnavailableError: when Java cannot run the reasoner.
+    """
+    import owlready2
+
+    owlready2.JAVA_EXE = java
+    sync = owlready2.sync_reasoner_hermit if reasoner is Reasoner.HERMIT else owlready2.sync_reasoner_pellet
+    try:
+        sync(world, infer_property_values=True, debug=0)
+    except owlready2.OwlReadyInconsistentOntologyError:
+        raise InconsistentOntologyError(INCONSISTENT_HINT.format(reasoner=_name(reasoner))) from None
+    except owlready2.OwlReadyJavaError as err:
+        raise ReasonerUnavailableError(_java_failure(reasoner, str(err))) from None
+    except OSError as err:
+        raise ReasonerUnavailableError(f"cannot start {java}: {err}") from None
+
+
+def _name(reasoner: Reasoner) -> str:
+    return "HermiT" if reasoner is Reasoner.HERMIT else "Pellet"
+
+
+def _java_failure(reasoner: Reasoner, message: str) -> str:
+    """:returns: a readable reason why Java could not run the reasoner."""
+    if "UnsupportedClassVersionError" in message and reasoner is Reasoner.PELLET:
+        import owlready2
+
+        return PELLET_HINT.format(version=owlready2.VERSION)
+    lines = [line for line in message.splitlines() if line.strip() and not line.lstrip().startswith("at ")]
+    return f"{_name(reasoner)} failed in Java: " + " / ".join(lines[:4])
+
+
+def _inferred(world: Any, asserted: set[ox.Triple]) -> list[ox.Triple]:
+    """:returns: the new triples: the reasoner's, plus inverse-property values, minus the asserted ones."""
+    buffer = io.BytesIO()
+    world.get_ontology(INFERENCE_ONTOLOGY).save(buffer, format="ntriples")
+    found = [t for t in ox.parse(buffer.getvalue(), format=ox.RdfFormat.N_TRIPLES) if _named(t)]
+    found += _inverse_values(asserted, found)
+    ontology_header = ox.NamedNode(INFERENCE_ONTOLOGY.rstrip("/"))
+    return sorted({t for t in found if t not in asserted and t.subject != ontology_header}, key=str)
+
+
+def _named(triple: ox.Triple) -> bool:
+    return not isinstance(triple.subject, ox.BlankNode) and not isinstance(triple.object, ox.BlankNode)
+
+
+def _inverse_values(asserted: set[ox.Triple], inferred: list[ox.Triple]) -> list[ox.Triple]:
+    """:returns: ``o q s`` for every ``s p o`` where ``p owl:inverseOf q`` (either way round)."""
+    inverse: dict[ox.NamedNode, ox.NamedNode] = {}
+    for t in asserted:
+        if t.predicate == INVERSE_OF and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode):
+            inverse[t.subject], inverse[t.object] = t.object, t.subject
+    return [
+        ox.Triple(t.object, inverse[t.predicate], t.subject)
+        for t in (*asserted, *inferred)
+        if t.predicate in inverse and isinstance(t.object, ox.NamedNode)
+    ]
+
+
+def _report(kg: KnowledgeGraph, world: Any, reasoner: Reasoner, triples: list[ox.Triple]) -> ReasoningReport:
+    """Sort the inferred triples into the report's sections."""
+    properties = {q.subject for kind in PROPERTY_KINDS for q in kg.store.quads_for_pattern(None, RDF_TYPE, kind)}
+    sections: dict[str, list[Fact]] = {"memberships": [], "class_links": [], "property_values": [], "other": []}
+    for t in triples:
+        sections[_section(t, properties)].append(_fact(kg, t))
+    ordered = {name: tuple(sorted(facts, key=_sort_key)) for name, facts in sections.items()}
+    return ReasoningReport(
+        reasoner,
+        consistent=True,
+        unsatisfiable=_unsatisfiable(kg, world),
+        memberships=ordered["memberships"],
+        class_links=ordered["class_links"],
+        property_values=ordered["property_values"],
+        other=ordered["other"],
+        inferred_triples=len(triples),
+    )
+
+
+def _section(triple: ox.Triple, properties: set[Any]) -> str:
+    if triple.predicate == RDF_TYPE:
+        return "memberships"
+    if triple.predicate in (SUBCLASS_OF, EQUIVALENT_CLASS) and triple.object != NOTHING:
+        return "class_links"
+    return "property_values" if triple.predicate in properties else "other"
+
+
+def _term(kg: KnowledgeGraph, node: ox.NamedNode | ox.Literal | Any) -> Term:
+    if isinstance(node, ox.NamedNode):
+        return Term(node.value, kg.labels.label(node.value))
+    return Term(str(node), None)
+
+
+def _fact(kg: KnowledgeGraph, triple: ox.Triple) -> Fact:
+    return Fact(_term(kg, triple.subject), _term(kg, triple.predicate), _term(kg, triple.object))
+
+
+def _sort_key(fact: Fact) -> tuple[str, ...]:
+    return tuple((t.label or t.iri).casefold() for t in (fact.predicate, fact.subject, fact.object))
+
+
+def _unsatisfiable(kg: KnowledgeGraph, world: Any) -> tuple[UnsatisfiableClass, ...]:
+    """:returns: the named classes equivalent to owl:Nothing, with their asserted axioms."""
+    found = [
+        UnsatisfiableClass(_term(kg, ox.NamedNode(c.iri)), _axioms(kg, c)) for c in world.inconsistent_classes() if c.iri != NOTHING.value
+    ]
+    return tuple(sorted(found, key=lambda u: u.cls.iri))
+
+
+def _axioms(kg: KnowledgeGraph, cls: Any) -> tuple[str, ...]:
+    """:returns: the class's superclasses, equivalents and disjoint classes, rendered with labels."""
+    import owlready2
+
+    owlready2.set_render_func(lambda entity: repr(kg.labels.label(entity.iri) or entity.name))
+    try:
+        axioms = [f"SubClassOf {c}" for c in cls.is_a if c is not owlready2.Nothing]
+        axioms += [f"EquivalentTo {c}" for c in cls.equivalent_to if c is not owlready2.Nothing]
+        axioms += [f"DisjointWith {c}" for d in cls.disjoints() for c in d.entities if c is not cls]
+    finally:
+        owlready2.set_render_func(owlready2.default_render_func)
+    return tuple(axioms)
