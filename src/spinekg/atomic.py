@@ -19,6 +19,9 @@ def atomic_write(target: Path | str) -> Iterator[BinaryIO]:
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an export is an ordinary file
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle

@@ -65,6 +65,8 @@ def parse_file(path: Path, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
     fmt = rdf_format(path)
     if not path.is_file():
         raise SourceFileError(path, "no such file" if not path.exists() else "not a regular file")
+    if path.stat().st_size == 0:
+        raise SourceFileError(path, "file is empty")
     target = graph or graph_name(path)
     try:
         quads = ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri())

@@ -12,7 +12,7 @@ import difflib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import cache
 
 import pyoxigraph as ox
@@ -114,7 +114,7 @@ class LabelIndex:
 def resolve(value: str, param: Param, index: LabelIndex) -> ox.NamedNode | ox.Literal:
     """Turn one user value into the RDF term for ``param``.
 
-    :raises InputError: for a value that is too long, has control characters, or is not a valid IRI.
+    :raises InputError: for a value that is empty, too long, or not a valid IRI or CURIE.
     :raises UnknownNameError: when no entity matches (with suggestions).
     :raises AmbiguousNameError: when several entities match.
     """
@@ -125,23 +125,38 @@ def resolve(value: str, param: Param, index: LabelIndex) -> ox.NamedNode | ox.Li
     if param.type is ParamType.STRING:
         return ox.Literal(value)
     text = value.strip()
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
-        if not is_iri(text):
-            raise InputError(f"parameter {param.name!r}: {value!r} is not a valid absolute IRI")
-    iri = text if is_iri(text) else expand_curie(text)
+    iri = _explicit_iri(text, param)
     if iri is not None:
-        if not index.known(iri):
-            raise UnknownNameError(f"parameter {param.name!r}: the graph has nothing about <{iri}>", index.suggest(text.rsplit("/", 1)[-1]))
+        if not index.known(iri.value):
+            raise UnknownNameError(
+                f"parameter {param.name!r}: the graph has nothing about <{iri.value}>", index.suggest(text.rsplit("/", 1)[-1])
+            )
+        return iri
+    return _by_label(text, param, index)
+
+
+def _explicit_iri(text: str, param: Param) -> ox.NamedNode | None:
+    """:returns: the IRI a value spells out (``<iri>``, an absolute IRI or a known CURIE), else None.
+    :raises InputError: when it spells one out badly."""
+    bracketed = text.startswith("<") and text.endswith(">")
+    candidate = text[1:-1] if bracketed else text
+    iri = candidate if is_iri(candidate) else None if bracketed else expand_curie(candidate)
+    if bracketed and iri is None:
+        raise InputError(f"parameter {param.name!r}: {text!r} is not a valid absolute IRI")
+    if iri is None:
+        return None
+    try:
+        if not is_iri(iri):
+            raise ValueError(iri)
         return ox.NamedNode(iri)
+    except ValueError:
+        raise InputError(f"parameter {param.name!r}: {text!r} does not expand to a valid IRI") from None
+
+
+def _by_label(text: str, param: Param, index: LabelIndex) -> ox.NamedNode:
     matches = index.lookup(text, param.kind)
     if not matches:
         raise UnknownNameError(f"parameter {param.name!r}: no entity is labelled {text!r}", index.suggest(text))
     if len(matches) > 1:
         raise AmbiguousNameError(f"parameter {param.name!r}: {text!r} names several entities; give an IRI", index.describe(matches))
     return ox.NamedNode(matches.pop())
-
-
-def resolve_all(values: Mapping[str, str], params: Mapping[str, Param], index: LabelIndex) -> dict[str, ox.NamedNode | ox.Literal]:
-    """:returns: every value resolved against its declared parameter."""
-    return {name: resolve(value, params[name], index) for name, value in values.items()}
