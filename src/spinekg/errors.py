@@ -53,6 +53,10 @@ class QuerySyntaxError(InputError):
     """A SPARQL text did not parse or could not be evaluated."""
 
 
+class QueryTimeoutError(InputError, TimeoutError):
+    """A query ran past its time limit."""
+
+
 class ValidationError(SpinekgError):
     """Raised only where a caller asked for conforming data and it did not conform."""
 

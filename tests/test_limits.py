@@ -1,0 +1,37 @@
+"""Timeouts stop waiting for a query that would run for a very long time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from spinekg.errors import QueryTimeoutError
+from spinekg.limits import call_with_timeout
+
+# Four-way cross product of every triple: minutes of work on the shipped graph.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h }"
+
+
+def test_runaway_query_times_out(kg):
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError, match="0.5 s"):
+        call_with_timeout(lambda: list(kg.store.query(RUNAWAY, use_default_graph_as_union=True)), 0.5)
+    assert time.monotonic() - started < 5
+
+
+def test_fast_work_returns_and_errors_propagate():
+    assert call_with_timeout(lambda: 42, 5) == 42
+    with pytest.raises(SyntaxError):
+        call_with_timeout(lambda: ox.Store().query("SELECT nope"), 5)
+
+
+def test_cli_timeout_exits_2_and_stops_the_process():
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "spinekg", "sparql", RUNAWAY, "--timeout", "1"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "timeout" in done.stderr
+    assert time.monotonic() - started < 30
