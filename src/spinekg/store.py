@@ -100,6 +100,7 @@ class KnowledgeGraph:
     def __init__(self, store: ox.Store | None = None) -> None:
         self.store = store if store is not None else ox.Store()
         self.sources: list[Path] = []
+        self.directory: Path | None = None
         self._labels: LabelIndex | None = None
 
     @classmethod
@@ -124,6 +125,7 @@ class KnowledgeGraph:
         files = [Path(p) for p in (resources.default_sources() if sources is None else sources)]
         manifest.sync(kg, files)
         kg.sources = files
+        kg.directory = directory
         return kg
 
     @classmethod
@@ -156,6 +158,10 @@ class KnowledgeGraph:
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction."""
         self.store.extend(quads)
+        self._labels = None
+
+    def forget_labels(self) -> None:
+        """Drop the label index after the store changed behind :meth:`add_quads` (e.g. a linked vocabulary)."""
         self._labels = None
 
     @property
