@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, TextIO, cast
 
 import pyoxigraph as ox
 
@@ -72,7 +72,7 @@ def link_file(kg: KnowledgeGraph, path: Path | str, progress: TextIO | None = sy
         kg.store.remove_graph(graph)
     try:
         with path.open("rb") as handle:
-            reader = _ProgressReader(handle, size, out, path.name)
+            reader = cast(BinaryIO, _ProgressReader(handle, size, out, path.name))
             kg.store.bulk_load(reader, fmt, base_iri=path.resolve().as_uri(), to_graph=graph)
     except (SyntaxError, ValueError, OSError) as err:
         kg.store.remove_graph(graph)

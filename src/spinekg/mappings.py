@@ -78,7 +78,8 @@ class MappingSet:
 
 def _split_header(text: str) -> tuple[str, str]:
     """:returns: the YAML header (``#`` removed) and the TSV body."""
-    header, body = [], []
+    header: list[str] = []
+    body: list[str] = []
     for line in text.splitlines(keepends=True):
         if not body and line.startswith("#"):
             header.append(line[1:])

@@ -29,6 +29,8 @@ CODING_SYSTEMS = {
     "MONDO": "MONDO",
     "MAXO": "MAxO",
 }
+#: Vocabularies whose codes are conventionally written as the whole CURIE (``HP:0003394``).
+CURIE_CODES = frozenset({"HP", "UBERON", "FMA", "DOID", "MONDO", "MAXO"})
 Node = dict[str, Any]
 
 
@@ -40,7 +42,9 @@ def codes(kg: KnowledgeGraph, entity: str, mapping_set: MappingSet) -> list[Node
     """:returns: MedicalCode nodes for an entity's exact, close and broad matches."""
     found = []
     for row in kg.query("schemaorg-codes", entity=f"<{entity}>").as_dicts():
-        prefix, _, value = mapping_set.converter.compress(row["code"], strict=True).partition(":")
+        curie = mapping_set.converter.compress(row["code"], strict=True)
+        prefix, _, value = curie.partition(":")
+        value = curie if prefix in CURIE_CODES else value
         found.append({"@type": "MedicalCode", "codeValue": value, "codingSystem": CODING_SYSTEMS.get(prefix, prefix)})
     return found
 
