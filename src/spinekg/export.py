@@ -22,6 +22,7 @@ class ExportFormat(StrEnum):
     NTRIPLES = "ntriples"
     NQUADS = "nquads"
     JSONLD = "jsonld"
+    SCHEMAORG = "schemaorg"
 
 
 _OX = {ExportFormat.TURTLE: ox.RdfFormat.TURTLE, ExportFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES}
@@ -37,6 +38,10 @@ def write(kg: KnowledgeGraph, fmt: ExportFormat, out: BinaryIO, *, include_infer
         ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
     elif fmt is ExportFormat.JSONLD:
         out.write(jsonld_bytes(kg, include_inferred=include_inferred))
+    elif fmt is ExportFormat.SCHEMAORG:
+        from .schemaorg import jsonld_bytes as schemaorg_bytes
+
+        out.write(schemaorg_bytes(kg))
     else:
         prefixes = prefix_map() if fmt is ExportFormat.TURTLE else None
         ox.serialize(kg.triples(include_inferred=include_inferred), out, _OX[fmt], prefixes=prefixes)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import pyoxigraph as ox
 
@@ -15,6 +15,7 @@ from .atomic import atomic_write
 from .errors import SourceFileError
 
 if TYPE_CHECKING:
+    from .link import LinkResult
     from .store import KnowledgeGraph
 
 MANIFEST = "spinekg-manifest.json"
@@ -75,3 +76,23 @@ class Manifest:
             kg.store.flush()
             self.write()
         return changed
+
+    def link(self, kg: KnowledgeGraph, files: Sequence[Path], progress: TextIO | None) -> list[LinkResult]:
+        """Link external vocabularies into the store (role ``linked``); a file whose bytes are unchanged is not re-read.
+
+        :returns: one result per file.
+        """
+        from .link import LinkResult, count_triples, link_file
+        from .store import linked_graph_name
+
+        results = []
+        for path in files:
+            name, digest = linked_graph_name(path), file_digest(path)
+            if self.graphs.get(name.value, {}).get("sha256") == digest and kg.store.contains_named_graph(name):
+                results.append(LinkResult(path, name.value, count_triples(kg, name)))
+                continue
+            results.append(link_file(kg, path, progress))
+            self.graphs[name.value] = {"path": str(path.resolve()), "sha256": digest, "role": "linked"}
+            kg.store.flush()
+            self.write()
+        return results

@@ -54,8 +54,8 @@ def context_path() -> Path:
 
 
 def default_sources() -> list[Path]:
-    """:returns: the Turtle files that make up the knowledge graph, in load order."""
-    return sorted(ontology_dir().glob("*.ttl")) + sorted(data_dir().glob("*.ttl"))
+    """:returns: the files that make up the knowledge graph, in load order: Turtle, then SSSOM mapping sets."""
+    return sorted(ontology_dir().glob("*.ttl")) + sorted(data_dir().glob("*.ttl")) + sorted(data_dir().glob("*.sssom.tsv"))
 
 
 def shape_files() -> list[Path]:

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from . import resources
 from .errors import QuerySyntaxError, SourceFileError
+from .mappings import SSSOM_SUFFIX
 
 if TYPE_CHECKING:
     from .queries import PreparedQuery
@@ -43,25 +44,34 @@ def graph_name(path: Path) -> ox.NamedNode:
     return ox.NamedNode(GRAPH_BASE + path.name.split(".")[0])
 
 
+def linked_graph_name(path: Path) -> ox.NamedNode:
+    """:returns: the named graph an external vocabulary is linked into (``graph/linked/<file stem>``)."""
+    return ox.NamedNode(GRAPH_BASE + "linked/" + path.name.split(".")[0])
+
+
 def rdf_format(path: Path) -> ox.RdfFormat:
     """:returns: the RDF syntax of ``path``, from its extension.
     :raises SourceFileError: for an extension spinekg does not read."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        known = ", ".join(sorted(FORMATS))
+        known = ", ".join([*sorted(FORMATS), SSSOM_SUFFIX])
         raise SourceFileError(path, f"unknown RDF file extension (known: {known})")
     return fmt
 
 
 def parse_file(path: Path, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
-    """Parse one RDF file completely.
+    """Parse one RDF file (or SSSOM mapping set) completely.
 
-    :param path: the file; its extension names its syntax.
+    :param path: the file; its extension names its syntax (``*.sssom.tsv``: SKOS triples generated from the mapping set).
     :param graph: the named graph for triples (default: one named after the file).
     :returns: the quads read.
     :raises SourceFileError: when the file is missing, not a file, not UTF-8 or not valid RDF.
     """
     path = Path(path)
+    if path.name.lower().endswith(SSSOM_SUFFIX):
+        from .mappings import sssom_quads
+
+        return sssom_quads(path, graph or graph_name(path))
     fmt = rdf_format(path)
     if not path.is_file():
         raise SourceFileError(path, "no such file" if not path.exists() else "not a regular file")
@@ -89,6 +99,7 @@ class KnowledgeGraph:
     def __init__(self, store: ox.Store | None = None) -> None:
         self.store = store if store is not None else ox.Store()
         self.sources: list[Path] = []
+        self.directory: Path | None = None
         self._labels: LabelIndex | None = None
 
     @classmethod
@@ -113,6 +124,7 @@ class KnowledgeGraph:
         files = [Path(p) for p in (resources.default_sources() if sources is None else sources)]
         manifest.sync(kg, files)
         kg.sources = files
+        kg.directory = directory
         return kg
 
     @classmethod
@@ -158,6 +170,10 @@ class KnowledgeGraph:
         self.store.remove_graph(graph)
         self.add_quads(quads)
         return len(quads)
+
+    def forget_labels(self) -> None:
+        """Drop the label index after the store changed behind :meth:`add_quads` (e.g. a linked vocabulary)."""
+        self._labels = None
 
     @property
     def labels(self) -> LabelIndex:

@@ -1,0 +1,175 @@
+"""The SSSOM mapping set: links from spinekg individuals to medical vocabularies.
+
+``data/mappings.sssom.tsv`` is the one source of truth. This module reads it
+without pandas (the ``csv`` module plus PyYAML for the ``#`` metadata header),
+expands its CURIEs strictly with the set's own ``curie_map`` (through
+``curies``), and turns each row into one SKOS triple, which store loading puts
+in the named graph ``graph/mappings``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import SourceFileError
+
+SSSOM_SUFFIX = ".sssom.tsv"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+#: The mapping predicates spinekg asserts; anything else in the file is an error.
+PREDICATES = tuple(f"skos:{name}Match" for name in ("exact", "close", "broad", "narrow", "related"))
+REQUIRED_COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label", "mapping_justification")
+_BUILTIN = {"skos": SKOS, "semapv": "https://w3id.org/semapv/vocab/"}
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One row of the mapping set (CURIEs as written in the file)."""
+
+    subject_id: str
+    subject_label: str
+    predicate_id: str
+    object_id: str
+    object_label: str
+    mapping_justification: str
+    comment: str = ""
+
+    @property
+    def object_prefix(self) -> str:
+        """:returns: the CURIE prefix of the object, e.g. ``UBERON``."""
+        return self.object_id.split(":", 1)[0]
+
+    @property
+    def object_local_id(self) -> str:
+        """:returns: the part of the object CURIE after the prefix."""
+        return self.object_id.split(":", 1)[1]
+
+
+@dataclass(frozen=True)
+class MappingSet:
+    """The metadata header and the rows of an SSSOM TSV file."""
+
+    metadata: dict[str, object]
+    mappings: tuple[Mapping, ...]
+    path: Path | None = None
+    curie_map: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def converter(self):  # type: ignore[no-untyped-def]
+        """The ``curies.Converter`` built from the set's curie_map (plus skos and semapv)."""
+        from curies import Converter
+
+        return Converter.from_prefix_map({**_BUILTIN, **self.curie_map})
+
+    def expand(self, curie: str) -> str:
+        """:returns: the IRI of ``curie``, expanded strictly with the set's own curie_map.
+
+        A plain lookup rather than ``curies``: this runs on every load of the graph,
+        where importing curies (and pydantic) would triple a cold CLI query's time;
+        the curie_map itself is checked against bioregistry by the tests.
+
+        :raises SourceFileError: when its prefix is not in the curie_map or the local part is empty."""
+        prefix, sep, local = curie.partition(":")
+        namespace = _BUILTIN.get(prefix) or self.curie_map.get(prefix)
+        if not sep or not local or namespace is None:
+            raise SourceFileError(self.path or "mapping set", f"cannot expand {curie!r}: prefix not in the curie_map")
+        return namespace + local
+
+
+def _split_header(text: str) -> tuple[str, str]:
+    """:returns: the YAML header (``#`` removed) and the TSV body."""
+    header: list[str] = []
+    body: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if not body and line.startswith("#"):
+            header.append(line[1:])
+        else:
+            body.append(line)
+    return "".join(header), "".join(body)
+
+
+def _metadata(path: Path, header: str) -> dict[str, object]:
+    import yaml
+
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as err:
+        raise SourceFileError(path, f"bad SSSOM metadata header: {err}") from None
+    if not isinstance(meta, dict) or not isinstance(meta.get("curie_map", {}), dict):
+        raise SourceFileError(path, "SSSOM metadata header must be a mapping with a curie_map mapping")
+    return meta
+
+
+def _row(path: Path, number: int, row: dict[str, str]) -> Mapping:
+    missing = [c for c in ("subject_id", "predicate_id", "object_id", "mapping_justification") if not row.get(c)]
+    if missing:
+        raise SourceFileError(path, f"empty {', '.join(missing)}", number)
+    if row["predicate_id"] not in PREDICATES:
+        raise SourceFileError(path, f"predicate {row['predicate_id']!r} is not one of {', '.join(PREDICATES)}", number)
+    if ":" not in row["object_id"] or ":" not in row["subject_id"]:
+        raise SourceFileError(path, "subject_id and object_id must be CURIEs", number)
+    return Mapping(**{k: (row.get(k) or "").strip() for k in (*REQUIRED_COLUMNS, "comment")})
+
+
+def read_sssom(path: Path | str) -> MappingSet:
+    """Read an SSSOM TSV file (embedded ``#`` YAML header, then a tab-separated table).
+
+    :raises SourceFileError: when the file is missing, not UTF-8, or not a valid mapping set.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise SourceFileError(path, getattr(err, "strerror", None) or str(err)) from None
+    header, body = _split_header(text)
+    meta = _metadata(path, header)
+    reader = csv.DictReader(io.StringIO(body), delimiter="\t")
+    absent = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or ())]
+    if absent:
+        raise SourceFileError(path, f"missing column(s): {', '.join(absent)}")
+    first = header.count("\n") + 2
+    rows = tuple(_row(path, first + i, row) for i, row in enumerate(reader))
+    curie_map = {str(k): str(v) for k, v in dict(meta.get("curie_map") or {}).items()}  # type: ignore[call-overload]
+    return MappingSet(meta, rows, path, curie_map)
+
+
+def to_triples(mapping_set: MappingSet) -> list[ox.Triple]:
+    """:returns: one SKOS triple per row, with IRIs expanded from the set's curie_map.
+    :raises SourceFileError: for a CURIE whose prefix the curie_map lacks."""
+    expand = mapping_set.expand
+    return [
+        ox.Triple(ox.NamedNode(expand(m.subject_id)), ox.NamedNode(expand(m.predicate_id)), ox.NamedNode(expand(m.object_id)))
+        for m in mapping_set.mappings
+    ]
+
+
+def sssom_quads(path: Path, graph: ox.NamedNode) -> list[ox.Quad]:
+    """Parse an SSSOM file into quads in ``graph`` (used by :func:`spinekg.store.parse_file`)."""
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in to_triples(read_sssom(path))]
+
+
+def to_turtle(mapping_set: MappingSet) -> bytes:
+    """:returns: the mapping set's SKOS triples as Turtle, with the set's prefixes."""
+    prefixes = {**_BUILTIN, **mapping_set.curie_map}
+    return ox.serialize(to_triples(mapping_set), format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+
+
+def coverage(mapping_set: MappingSet) -> dict[str, set[str]]:
+    """:returns: subject CURIE -> the object prefixes it has at least one mapping to."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for m in mapping_set.mappings:
+        found[m.subject_id].add(m.object_prefix)
+    return dict(found)
+
+
+def default_path() -> Path:
+    """:returns: the packaged mapping set."""
+    from . import resources
+
+    return resources.data_dir() / "mappings.sssom.tsv"

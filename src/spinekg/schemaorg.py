@@ -1,0 +1,103 @@
+"""schema.org JSON-LD for the article page: a MedicalWebPage about the condition.
+
+Everything comes from the graph through the prepared queries ``schemaorg-page``,
+``schemaorg-facts`` and ``schemaorg-codes``; this module only arranges rows into
+nodes. The output uses ``"@context": "https://schema.org"`` as publishers embed
+it; nothing here fetches that context.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from .mappings import MappingSet, default_path, read_sssom
+from .store import KnowledgeGraph
+
+SDO = "http://schema.org/"
+#: How each vocabulary names itself, for MedicalCode.codingSystem.
+CODING_SYSTEMS = {
+    "ICD10CM": "ICD-10-CM",
+    "MESH": "MeSH",
+    "HP": "HPO",
+    "SNOMEDCT": "SNOMED CT",
+    "UMLS": "UMLS",
+    "UBERON": "UBERON",
+    "FMA": "FMA",
+    "DOID": "Disease Ontology",
+    "MONDO": "MONDO",
+    "MAXO": "MAxO",
+}
+#: Vocabularies whose codes are conventionally written as the whole CURIE (``HP:0003394``).
+CURIE_CODES = frozenset({"HP", "UBERON", "FMA", "DOID", "MONDO", "MAXO"})
+Node = dict[str, Any]
+
+
+def _local(iri: str) -> str:
+    return iri.removeprefix(SDO)
+
+
+def codes(kg: KnowledgeGraph, entity: str, mapping_set: MappingSet) -> list[Node]:
+    """:returns: MedicalCode nodes for an entity's exact, close and broad matches."""
+    found = []
+    for row in kg.query("schemaorg-codes", entity=f"<{entity}>").as_dicts():
+        curie = mapping_set.converter.compress(row["code"], strict=True)
+        prefix, _, value = curie.partition(":")
+        value = curie if prefix in CURIE_CODES else value
+        found.append({"@type": "MedicalCode", "codeValue": value, "codingSystem": CODING_SYSTEMS.get(prefix, prefix)})
+    return found
+
+
+def describe(kg: KnowledgeGraph, entity: str, mapping_set: MappingSet, depth: int = 0) -> Node:
+    """:returns: schema.org properties of ``entity``: its facts as nested nodes (two levels deep), plus codes."""
+    properties: dict[str, list[Node]] = defaultdict(list)
+    reverse: dict[str, list[Node]] = defaultdict(list)
+    nodes: dict[tuple[str, str], Node] = {}
+    for row in kg.query("schemaorg-facts", entity=f"<{entity}>").as_dicts():
+        key = (row["property"], row["value"])
+        if key not in nodes:
+            nodes[key] = {"@id": row["value"], "@type": [], "name": row["valueName"]}
+            (reverse if row.get("reverse") == "true" else properties)[_local(row["property"])].append(nodes[key])
+        nodes[key]["@type"].append(_local(row["valueType"]))
+    for node in nodes.values():
+        node["@type"] = _most_specific(node["@type"])
+        if depth < 1:
+            node.update({k: v for k, v in describe(kg, node["@id"], mapping_set, depth + 1).items() if k not in node})
+    result: Node = {name: values for name, values in sorted(properties.items())}
+    if reverse:
+        result["@reverse"] = dict(sorted(reverse.items()))
+    if found := codes(kg, entity, mapping_set):
+        result["code"] = found
+    return result
+
+
+def _most_specific(types: list[str]) -> str | list[str]:
+    """AnatomicalStructure is the ontology's catch-all for anatomy; drop it when a more specific type is present."""
+    kept = sorted(set(types) - {"AnatomicalStructure"}) or sorted(set(types))
+    return kept[0] if len(kept) == 1 else kept
+
+
+def page(kg: KnowledgeGraph, mapping_set: MappingSet | None = None) -> Node:
+    """Build the MedicalWebPage JSON-LD object.
+
+    :param mapping_set: used to turn code IRIs back into CURIEs (default: the packaged set).
+    :raises LookupError: when the graph has no source article with a condition.
+    """
+    mapping_set = mapping_set or read_sssom(default_path())
+    rows = kg.query("schemaorg-page").as_dicts()
+    if not rows:
+        raise LookupError("the graph has no source article and condition to describe")
+    web_page: Node = {"@context": "https://schema.org", "@type": "MedicalWebPage", "@id": rows[0]["article"], "name": rows[0]["title"]}
+    for row in rows:
+        condition = {"@id": row["condition"], "@type": "MedicalCondition", "name": row["conditionName"]}
+        if row.get("definition"):
+            condition["description"] = row["definition"]
+        condition.update(describe(kg, row["condition"], mapping_set))
+        web_page.setdefault(row["role"], []).append(condition)
+    return web_page
+
+
+def jsonld_bytes(kg: KnowledgeGraph) -> bytes:
+    """:returns: the page as indented JSON-LD, ready for a ``<script type="application/ld+json">`` element."""
+    return (json.dumps(page(kg), indent=2, ensure_ascii=False) + "\n").encode("utf-8")

