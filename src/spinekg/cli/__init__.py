@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import SpinekgError
-from . import graph_cmds, query_cmds
+from . import graph_cmds, query_cmds, remote_cmds
 
 #: Modules that add subcommands, in help order.
-COMMAND_MODULES = (query_cmds, graph_cmds)
+COMMAND_MODULES = (query_cmds, graph_cmds, remote_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:
