@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -34,3 +36,30 @@ def article_text() -> str:
 def tiny() -> KnowledgeGraph:
     """A tiny graph (ontology + tests/resources/tiny.ttl) for tests of mechanics, not medical content."""
     return KnowledgeGraph.load([*sorted(resources.ontology_dir().glob("*.ttl")), RESOURCES / "tiny.ttl"])
+
+
+def _require_virtuoso() -> bool:
+    return os.environ.get("SPINEKG_REQUIRE_VIRTUOSO") == "1"
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory):
+    """A real Oxigraph server on 127.0.0.1 for the whole session (default graph NOT the union)."""
+    from . import sparql_servers
+
+    with sparql_servers.oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as endpoints:
+        yield endpoints
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A real Virtuoso server on 127.0.0.1 for the whole session; skipped when it is not
+    installed, unless SPINEKG_REQUIRE_VIRTUOSO=1 (as in CI), which makes that a failure."""
+    from . import sparql_servers
+
+    if shutil.which(sparql_servers.VIRTUOSO_BIN) is None:
+        if _require_virtuoso():
+            pytest.fail("SPINEKG_REQUIRE_VIRTUOSO=1 but virtuoso-t is not installed (apt-get install virtuoso-opensource)")
+        pytest.skip("virtuoso-opensource is not installed")
+    with sparql_servers.virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as endpoints:
+        yield endpoints

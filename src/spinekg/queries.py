@@ -33,6 +33,15 @@ _HEADER = re.compile(r"^#\+\s?(.*)$")
 _KEY = re.compile(r"^(\w+):\s*(.*)$")
 _PARAM = re.compile(r"^\s+([A-Za-z_]\w*):\s*\{(.*)\}\s*$")
 _FIELD = re.compile(r"\s*(\w+)\s*:\s*(\"[^\"]*\"|[^,]*)\s*(?:,|$)")
+#: Tokens that may hold a "{" without opening a group (IRIs, long and short strings, comments), and "{".
+_GROUP_OPEN = re.compile(
+    r"<[^<>\"{}|^`\\\x00-\x20]*>"
+    r"|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r"|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"
+    r"|#[^\n]*|\{",
+    re.DOTALL,
+)
+_VARIABLE = re.compile(r"^[A-Za-z_]\w*$")
 
 
 class ParamType(StrEnum):
@@ -192,3 +201,45 @@ def run_select(store: ox.Store, text: str, bindings: Mapping[str, Term] | None =
     if not isinstance(solutions, ox.QuerySolutions):
         raise QuerySyntaxError("expected a SELECT query")
     return Results.from_solutions(solutions)
+
+
+def values_block(bindings: Mapping[str, Term]) -> str:
+    """:returns: a one-row ``VALUES`` block; each term written by its own N-Triples serialisation.
+
+    ``str()`` of a pyoxigraph term is its N-Triples form (``<iri>``, ``"text"@en``,
+    ``"4"^^<...#integer>``), which SPARQL reads back as the same term: nothing the
+    user typed is spliced or escaped by hand.
+
+    :raises InputError: for a name that is not a SPARQL variable name.
+    """
+    names = list(bindings)
+    bad = [n for n in names if not _VARIABLE.match(n)]
+    if bad:
+        raise InputError(f"not SPARQL variable names: {bad}")
+    variables = " ".join(f"?{n}" for n in names)
+    return f"VALUES ({variables}) {{ ({' '.join(str(bindings[n]) for n in names)}) }}"
+
+
+def bind_values(text: str, bindings: Mapping[str, Term]) -> str:
+    """Bind parameters for a remote endpoint: a ``VALUES`` block as the first element of the main WHERE group.
+
+    Why there, and not appended after the query (SPARQL's trailing ``ValuesClause``):
+    a trailing block is joined after the WHERE group has been evaluated, so a parameter
+    used only inside a FILTER (``search``'s ``?text``) would be unbound there; and
+    Virtuoso 7.2 answers trailing ``VALUES`` wrongly (empty results with ``DISTINCT``,
+    ``LIMIT`` applied before the join, error 500 when the variable is not projected).
+    At the start of the group the block is joined first, as pyoxigraph's
+    ``substitutions`` bind locally, and Oxigraph and Virtuoso both answer correctly.
+
+    The main group opens at the first ``{`` outside IRIs, strings and comments: true of
+    SELECT and ASK queries (the catalogue holds SELECT queries only).
+
+    :param bindings: parameter values as RDF terms; none leaves the text unchanged.
+    :raises QuerySyntaxError: when the text has no group.
+    """
+    if not bindings:
+        return text
+    opening = next((m for m in _GROUP_OPEN.finditer(text) if m.group() == "{"), None)
+    if opening is None:
+        raise QuerySyntaxError("query has no WHERE group to bind parameters in")
+    return f"{text[: opening.end()]}\n  {values_block(bindings)}{text[opening.end() :]}"

@@ -43,6 +43,11 @@ def checks_dir() -> Path:
     return queries_dir() / "checks"
 
 
+def updates_dir() -> Path:
+    """:returns: the folder of the SPARQL Update templates used to push to a remote endpoint."""
+    return queries_dir() / "updates"
+
+
 def article_path() -> Path:
     """:returns: the shipped source article text."""
     return data_dir() / ARTICLE_FILE

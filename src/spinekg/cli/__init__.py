@@ -13,10 +13,10 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import SpinekgError
-from . import graph_cmds, link_cmds, mapping_cmds, query_cmds, reason_cmds
+from . import graph_cmds, link_cmds, mapping_cmds, query_cmds, reason_cmds, remote_cmds
 
 #: Modules that add subcommands, in help order.
-COMMAND_MODULES = (query_cmds, graph_cmds, reason_cmds, mapping_cmds, link_cmds)
+COMMAND_MODULES = (query_cmds, graph_cmds, reason_cmds, mapping_cmds, link_cmds, remote_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,9 +6,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..store import KnowledgeGraph
+
+if TYPE_CHECKING:
+    from ..remote import Endpoint
 
 
 def add_graph_options(parser: argparse.ArgumentParser) -> None:
@@ -71,3 +75,37 @@ def emit(text: str | bytes, output: Path | None) -> None:
             handle.write(data)
     except OSError as err:
         raise InputError(f"cannot write {output}: {err.strerror or err}") from None
+
+
+def add_endpoint_options(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    """Options that send the command to a remote SPARQL endpoint (credentials come from the
+    environment or the config file, never from the command line)."""
+    from ..remote import PUBLISHED_GRAPH
+
+    parser.add_argument(
+        "--endpoint", metavar="URL", required=required, help="SPARQL query endpoint of a remote server (exit code 3 when it fails)"
+    )
+    parser.add_argument(
+        "--graph",
+        metavar="IRI",
+        default=PUBLISHED_GRAPH,
+        help=f"named graph on the server that push writes and queries read (default: {PUBLISHED_GRAPH}); "
+        "an empty value queries the server's own default graph",
+    )
+    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per-request timeout (default: 30)")
+    parser.add_argument("--retries", type=int, default=3, metavar="N", help="retries on connection errors, 429 and 5xx (default: 3)")
+
+
+def endpoint(args: argparse.Namespace, kg: KnowledgeGraph | None = None) -> Endpoint:
+    """:returns: the :class:`~spinekg.remote.Endpoint` the options describe."""
+    from ..remote import Endpoint
+
+    return Endpoint(
+        args.endpoint,
+        store_url=getattr(args, "store_endpoint", None),
+        update_url=getattr(args, "update_endpoint", None),
+        graph=args.graph or None,
+        timeout=args.timeout,
+        retries=args.retries,
+        kg=kg,
+    )

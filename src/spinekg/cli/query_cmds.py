@@ -11,7 +11,7 @@ from .. import queries
 from ..errors import InputError
 from ..results import ResultFormat, Results, render
 from ..terms import prefix_map
-from .common import add_graph_options, emit, load_graph, parse_params
+from .common import add_endpoint_options, add_graph_options, emit, endpoint, load_graph, parse_params
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,12 +31,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     _output_options(p)
     add_graph_options(p)
+    add_endpoint_options(p)
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("sparql", help="run ad-hoc SPARQL (a query text, or a path to a .rq file)")
     p.add_argument("query", help="SPARQL text or path of a file holding it")
     _output_options(p)
     add_graph_options(p)
+    add_endpoint_options(p)
     p.set_defaults(func=cmd_sparql)
 
 
@@ -68,7 +70,10 @@ def cmd_query(args: argparse.Namespace) -> int:
     params = parse_params(args.param)
     prepared = queries.get(args.name)
     kg = load_graph(args)
-    results = queries.run_select(kg.store, prepared.text, kg.bind(prepared, params))
+    if args.endpoint:  # labels resolve against the local graph; the query runs remotely
+        results = endpoint(args, kg).query(prepared.name, **params)
+    else:
+        results = queries.run_select(kg.store, prepared.text, kg.bind(prepared, params))
     emit(render(results, ResultFormat(args.format), prefix_map()), args.output)
     return 0
 
@@ -76,7 +81,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 def cmd_sparql(args: argparse.Namespace) -> int:
     """Run ad-hoc SPARQL and print the answer."""
     text = _query_text(args.query)
-    answer = load_graph(args).sparql(text)
+    answer = endpoint(args).sparql(text) if args.endpoint else load_graph(args).sparql(text)
     if isinstance(answer, Results):
         emit(render(answer, ResultFormat(args.format), prefix_map()), args.output)
     elif isinstance(answer, bool):

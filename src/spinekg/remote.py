@@ -1,0 +1,349 @@
+"""Remote SPARQL endpoints: publish the graph to a server and run the prepared queries there.
+
+Push uses the SPARQL 1.1 Graph Store HTTP Protocol (``PUT`` of the whole graph into
+one named graph, so a repeated push replaces it). For a server without a Graph Store
+endpoint, SPARQL Update is the fallback: blank nodes are skolemised, the triples go
+in chunks into a staging graph, and one ``MOVE`` replaces the target; on failure the
+staging graph is dropped, so the target holds either the old graph or the new one.
+
+Queries go through SPARQLWrapper with the same parameter handling as local ones:
+user strings are resolved against the local graph's labels (``kg.bind``) and reach
+the server only as a ``VALUES`` block rendered from the RDF terms
+(:func:`spinekg.queries.bind_values`). Answers become :class:`~spinekg.results.Results`
+and print as local ones do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import time
+import urllib.parse
+import urllib.request
+import uuid
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from urllib.response import addinfourl
+
+import pyoxigraph as ox
+
+from . import queries, resources
+from .errors import InputError, RemoteError
+from .remote_http import Auth, Reply, Transport, find_auth
+from .results import Results, Term, rows_from_json
+from .store import GRAPH_BASE, KnowledgeGraph
+from .terms import is_iri
+
+#: Where ``push`` writes, and what ``query`` reads, unless told otherwise.
+PUBLISHED_GRAPH = GRAPH_BASE + "published"
+STAGING_BASE = GRAPH_BASE + "staging/"
+#: Skolem IRIs for blank nodes pushed by SPARQL Update (RDF 1.1 Concepts §3.5).
+GENID_BASE = "https://w3id.org/spinekg/.well-known/genid/"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+CHUNK_TRIPLES = 1000
+_PLACEHOLDER = re.compile(r"\$([A-Za-z_]\w*)")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class PushReport:
+    """What a push did: target graph, triple count, method (``graph-store`` or ``update``), requests sent."""
+
+    graph: str
+    triples: int
+    method: str
+    requests: int
+    seconds: float
+
+
+def check_url(url: str, what: str = "endpoint") -> str:
+    """:returns: ``url`` when it is an http(s) URL with a host.
+    :raises InputError: otherwise."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"{what} must be an http:// or https:// URL, got {url!r}")
+    if parts.username or parts.password:
+        raise InputError(f"{what}: put credentials in the environment or the config file, not in the URL")
+    return url
+
+
+def graph_iri(value: str) -> ox.NamedNode:
+    """:returns: the named graph for an IRI given by the user.
+    :raises InputError: when it is not an absolute IRI."""
+    if not is_iri(value):
+        raise InputError(f"graph must be an absolute IRI, got {value!r}")
+    return ox.NamedNode(value)
+
+
+class Endpoint:
+    """A remote SPARQL service: one query URL, optionally a Graph Store and an update URL.
+
+    :param url: the SPARQL query endpoint.
+    :param store_url: Graph Store Protocol endpoint (``/store`` on Oxigraph,
+        ``/sparql-graph-crud`` on Virtuoso); when given, push uses ``PUT``.
+    :param update_url: SPARQL Update endpoint for the fallback push (default: ``url``).
+    :param graph: the named graph pushes write and queries read (``default-graph-uri``);
+        None queries the server's own default graph.
+    :param auth: credentials; default: looked up by :func:`~spinekg.remote_http.find_auth`.
+    :param kg: the local graph whose labels resolve parameter values (default: the packaged graph).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        store_url: str | None = None,
+        update_url: str | None = None,
+        graph: str | None = PUBLISHED_GRAPH,
+        auth: Auth | None = None,
+        timeout: float = 30.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        verify_tls: bool = True,
+        kg: KnowledgeGraph | None = None,
+    ) -> None:
+        self.url = check_url(url)
+        self.store_url = check_url(store_url, "Graph Store endpoint") if store_url else None
+        self.update_url = check_url(update_url, "update endpoint") if update_url else self.url
+        self.graph = graph_iri(graph).value if graph else None
+        credentials = auth if auth is not None else find_auth(self.url)
+        self.transport = Transport(auth=credentials, timeout=timeout, retries=retries, backoff=backoff, verify_tls=verify_tls)
+        self._kg = kg
+
+    @property
+    def kg(self) -> KnowledgeGraph:
+        """The local graph used to resolve parameter values (loaded on first use)."""
+        if self._kg is None:
+            self._kg = KnowledgeGraph.load()
+        return self._kg
+
+    # ------------------------------------------------------------------ queries
+
+    def query(self, name: str, /, **params: str) -> Results:
+        """Run a prepared query on the endpoint, e.g. ``ep.query("muscles-by-nerve", nerve="L4")``.
+
+        :raises InputError: for unknown queries, parameters or entities (resolved locally).
+        :raises RemoteError: when the endpoint fails.
+        """
+        prepared = queries.get(name)
+        text = queries.bind_values(prepared.text, self.kg.bind(prepared, params))
+        answer = self.sparql(text)
+        if not isinstance(answer, Results):
+            raise RemoteError(f"malformed response from {self.url}: expected SELECT results")
+        return answer
+
+    def sparql(self, text: str) -> Results | bool | list[ox.Triple]:
+        """Run a SPARQL query (not an update) on the endpoint.
+
+        :returns: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE.
+        :raises InputError: for an update request (use :meth:`push`).
+        :raises RemoteError: when the endpoint fails or answers something unreadable.
+        """
+        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+
+        wrapper = SPARQLWrapper(self.url, agent="spinekg")
+        wrapper.setOnlyConneg(True)  # ask by Accept header only, no format=/output= parameters
+        wrapper.setQuery(text)
+        if wrapper.isSparqlUpdateRequest():
+            raise InputError("updates are not run through 'sparql'; publish with 'push'")
+        form = wrapper.queryType or ""
+        wrapper.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
+        wrapper.setMethod(POST)  # form-encoded: Virtuoso 7.2 never answers application/sparql-query bodies
+        if self.graph:
+            wrapper.addDefaultGraph(self.graph)
+        reply = self.transport.send(wrapper._createRequest())  # SPARQLWrapper builds, Transport sends
+        return self._convert(reply, wrapper.returnFormat, form)
+
+    def _convert(self, reply: Reply, fmt: str, form: str) -> Results | bool | list[ox.Triple]:
+        from SPARQLWrapper import QueryResult
+
+        response = addinfourl(io.BytesIO(reply.body), reply.headers, reply.url, reply.status)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                converted = QueryResult((response, fmt)).convert()  # type: ignore[arg-type]  # addinfourl: a read response
+            if form == "ASK":
+                return _boolean(converted)
+            if form == "SELECT":
+                return canonical_results(rows_from_json(_document(converted)))
+            if not isinstance(converted, bytes | str):
+                raise ValueError("not Turtle")
+            return list(ox.parse(converted, format=ox.RdfFormat.TURTLE))
+        except (ValueError, TypeError, KeyError, SyntaxError, AttributeError) as err:
+            snippet = reply.body[:120].decode("utf-8", "replace")
+            raise RemoteError(f"malformed response from {reply.url}: {err} (starts {snippet!r})") from None
+
+    # ------------------------------------------------------------------ push
+
+    def push(
+        self,
+        kg: KnowledgeGraph,
+        graph: str | None = None,
+        *,
+        include: Iterable[str] | None = None,
+        progress: Progress | None = None,
+        chunk: int = CHUNK_TRIPLES,
+    ) -> PushReport:
+        """Publish ``kg`` into one named graph on the server, replacing what was there.
+
+        :param graph: the target graph (default: this endpoint's graph).
+        :param include: IRIs of the local named graphs to publish (default: all, inferred included).
+        :param progress: called with (triples sent, total) after each request.
+        :param chunk: triples per request for the SPARQL Update fallback.
+        :raises InputError: when there is nothing to push or no target graph.
+        :raises RemoteError: when the server fails; the target graph is then unchanged.
+        """
+        target = graph_iri(graph or self.graph or "")
+        triples = list(select_triples(kg, include))
+        if not triples:
+            raise InputError("nothing to push: the selected graphs are empty")
+        started, before = time.monotonic(), self.transport.attempts
+        if self.store_url:
+            method = "graph-store"
+            self._put(target, triples, progress)
+        else:
+            method = "update"
+            self._update_push(target, skolemise(triples), progress, max(1, chunk))
+        requests = self.transport.attempts - before
+        return PushReport(target.value, len(triples), method, requests, time.monotonic() - started)
+
+    def _put(self, target: ox.NamedNode, triples: list[ox.Triple], progress: Progress | None) -> None:
+        assert self.store_url is not None
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        separator = "&" if urllib.parse.urlsplit(self.store_url).query else "?"
+        url = f"{self.store_url}{separator}{urllib.parse.urlencode({'graph': target.value})}"
+        headers = {"Content-Type": "application/n-triples; charset=utf-8", "User-Agent": "spinekg"}
+        self.transport.send(urllib.request.Request(url, data=body, method="PUT", headers=headers))
+        if progress:
+            progress(len(triples), len(triples))
+
+    def _update_push(self, target: ox.NamedNode, triples: list[ox.Triple], progress: Progress | None, chunk: int) -> None:
+        staging = ox.NamedNode(STAGING_BASE + uuid.uuid4().hex)
+        try:
+            for start in range(0, len(triples), chunk):
+                part = triples[start : start + chunk]
+                self._update(render_update("insert-data", graph=staging, triples=part), idempotent=True)
+                if progress:
+                    progress(start + len(part), len(triples))
+            # Not repeated after an unclear failure: on Virtuoso, MOVE from a graph that
+            # is already gone empties the target.
+            self._update(render_update("move", staging=staging, target=target), idempotent=False)
+        except RemoteError as err:
+            left = self._drop_staging(staging)
+            raise RemoteError(f"{err}; the target graph is unchanged{left}") from None
+        except BaseException:
+            self._drop_staging(staging)
+            raise
+
+    def _drop_staging(self, staging: ox.NamedNode) -> str:
+        """Drop the staging graph with one attempt. :returns: a note when that failed too."""
+        try:
+            self.transport.send(self._update_request(render_update("drop", graph=staging)), retries=0)
+        except RemoteError as err:
+            return f"; the staging graph <{staging.value}> may be left on the server ({err})"
+        return ""
+
+    def _update(self, text: str, *, idempotent: bool) -> Reply:
+        return self.transport.send(self._update_request(text), idempotent=idempotent)
+
+    def _update_request(self, text: str) -> urllib.request.Request:
+        from SPARQLWrapper import POST, SPARQLWrapper
+
+        wrapper = SPARQLWrapper(self.url, updateEndpoint=self.update_url, agent="spinekg")
+        wrapper.setMethod(POST)
+        wrapper.setQuery(text)
+        return wrapper._createRequest()
+
+
+# ---------------------------------------------------------------------- data helpers
+
+
+def select_triples(kg: KnowledgeGraph, include: Iterable[str] | None) -> Iterator[ox.Triple]:
+    """:returns: the union of the chosen named graphs, without duplicates.
+    :raises InputError: for an ``include`` entry that names no graph of ``kg``."""
+    if include is None:
+        yield from kg.triples()
+        return
+    wanted = {ox.NamedNode(i if is_iri(i) else GRAPH_BASE + i) for i in include}
+    present = {q.graph_name for q in kg.store}
+    missing = sorted(g.value for g in wanted - present)
+    if missing:
+        raise InputError(f"no such graph in the local store: {', '.join(missing)}")
+    seen: set[ox.Triple] = set()
+    for quad in kg.store:
+        if quad.graph_name in wanted and quad.triple not in seen:
+            seen.add(quad.triple)
+            yield quad.triple
+
+
+def skolemise(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """Replace blank nodes by Skolem IRIs that are the same on every push of the same data.
+
+    Labels come from RDF Dataset Canonicalization (RDFC-1.0), prefixed by a digest of
+    the canonical data, so two different graphs never share a Skolem IRI.
+    """
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    lines = sorted(str(q) for q in dataset)
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+
+    def iri(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.Literal:
+        return ox.NamedNode(f"{GENID_BASE}{digest}-{term.value}") if isinstance(term, ox.BlankNode) else term
+
+    return [ox.Triple(iri(q.subject), q.predicate, iri(q.object)) for q in dataset]  # type: ignore[arg-type]
+
+
+def render_update(name: str, **values: ox.NamedNode | list[ox.Triple]) -> str:
+    """Fill the template ``queries/updates/NAME.ru``: each ``$placeholder`` becomes the
+    N-Triples form of a named node, or N-Triples of a list of triples, written by pyoxigraph.
+
+    :raises InputError: for a placeholder without a value.
+    """
+    text = (resources.updates_dir() / f"{name}.ru").read_text(encoding="utf-8")
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    rendered = {key: _ntriples(value) for key, value in values.items()}
+
+    def fill(match: re.Match[str]) -> str:
+        if match.group(1) not in rendered:
+            raise InputError(f"update template {name}: no value for ${match.group(1)}")
+        return rendered[match.group(1)]
+
+    return _PLACEHOLDER.sub(fill, body)
+
+
+def _ntriples(value: ox.NamedNode | list[ox.Triple]) -> str:
+    if isinstance(value, ox.NamedNode):
+        return str(value)
+    return (ox.serialize(value, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+
+
+def canonical_results(results: Results) -> Results:
+    """:returns: results with ``xsd:boolean`` in canonical lexical form (Virtuoso sends ``1``/``0``)."""
+    return Results(results.variables, tuple(tuple(_canonical(t) for t in row) for row in results.rows))
+
+
+def _canonical(term: Term | None) -> Term | None:
+    if isinstance(term, ox.Literal) and term.datatype.value == XSD_BOOLEAN and term.value in ("1", "0"):
+        return ox.Literal("true" if term.value == "1" else "false", datatype=term.datatype)
+    return term
+
+
+def _boolean(converted: object) -> bool:
+    value = _document(converted).get("boolean")
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false", 1, 0, "1", "0"):
+        return value in ("true", 1, "1")
+    raise ValueError("no boolean in an ASK result")
+
+
+def _document(converted: object) -> Mapping[str, object]:
+    if isinstance(converted, bytes | str):
+        converted = json.loads(converted)
+    if not isinstance(converted, dict):
+        raise ValueError("not a SPARQL JSON results document")
+    return converted

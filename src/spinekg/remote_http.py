@@ -1,0 +1,249 @@
+"""HTTP for remote SPARQL endpoints: credentials, timeouts, bounded retries, clear errors.
+
+Every request spinekg sends to an endpoint goes through :class:`Transport`, so all
+of them share one policy: an explicit timeout per attempt, at most ``retries``
+further attempts with exponential back-off (honouring ``Retry-After``, within a
+cap) on connection failures and on HTTP 429/5xx, TLS verification on by default,
+and a :class:`~spinekg.errors.RemoteError` (exit code 3) that says what went
+wrong: unreachable host:port, the HTTP status with the server's own message
+(truncated), a timeout, or a malformed answer.
+
+Credentials never come from the command line: ``SPINEKG_ENDPOINT_TOKEN`` (bearer)
+or ``SPINEKG_ENDPOINT_USER`` + ``SPINEKG_ENDPOINT_PASSWORD`` (basic), else the
+config file ``$XDG_CONFIG_HOME/spinekg/endpoints.toml`` (default
+``~/.config/spinekg/endpoints.toml``), keyed by endpoint URL.
+"""
+
+from __future__ import annotations
+
+import base64
+import email.utils
+import http.client
+import os
+import socket
+import ssl
+import time
+import tomllib
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import InputError, RemoteError
+
+ENV_TOKEN = "SPINEKG_ENDPOINT_TOKEN"
+ENV_USER = "SPINEKG_ENDPOINT_USER"
+ENV_PASSWORD = "SPINEKG_ENDPOINT_PASSWORD"
+#: Longest wait spinekg accepts between attempts, whatever ``Retry-After`` asks for.
+MAX_DELAY = 30.0
+#: How much of a server's error message is shown.
+MESSAGE_CHARS = 300
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: Statuses that say the request was not processed, so even a non-idempotent one may be repeated.
+UNPROCESSED_STATUSES = frozenset({429, 503})
+
+
+@dataclass(frozen=True)
+class Auth:
+    """Credentials for an endpoint: HTTP basic (user and password) or a bearer token."""
+
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+
+    def header(self) -> str:
+        """:returns: the value of the ``Authorization`` header."""
+        if self.token:
+            return f"Bearer {self.token}"
+        pair = f"{self.user}:{self.password or ''}".encode()
+        return "Basic " + base64.b64encode(pair).decode("ascii")
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object], where: str) -> Auth:
+        """:returns: credentials from ``user``/``password`` or ``token`` keys.
+        :raises InputError: when both kinds, or neither, are given."""
+        values = {k: data.get(k) for k in ("user", "password", "token")}
+        if any(v is not None and not isinstance(v, str) for v in values.values()):
+            raise InputError(f"{where}: user, password and token must be strings")
+        user, password, token = (values[k] for k in ("user", "password", "token"))
+        if token and (user or password):
+            raise InputError(f"{where}: give either a token or a user and password, not both")
+        if not token and not user:
+            raise InputError(f"{where}: no credentials (need token, or user and password)")
+        return cls(user=user, password=password, token=token)  # type: ignore[arg-type]
+
+
+def config_path() -> Path:
+    """:returns: the endpoints config file (``$XDG_CONFIG_HOME/spinekg/endpoints.toml``)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "spinekg" / "endpoints.toml"
+
+
+def find_auth(url: str, environ: Mapping[str, str] | None = None, config: Path | None = None) -> Auth | None:
+    """Credentials for ``url``: the environment first, then the config file entry whose
+    key is the longest prefix of ``url``; None when there are none.
+
+    :raises InputError: for contradictory variables or a malformed config file.
+    """
+    env = os.environ if environ is None else environ
+    given = {k: env[name] for k, name in (("user", ENV_USER), ("password", ENV_PASSWORD), ("token", ENV_TOKEN)) if env.get(name)}
+    if given:
+        return Auth.from_mapping(given, "environment")
+    path = config or config_path()
+    if not path.is_file():
+        return None
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise InputError(f"{path}: cannot read endpoint credentials: {err}") from None
+    keys = sorted((k for k in table if url.startswith(k) and isinstance(table[k], dict)), key=len)
+    return Auth.from_mapping(table[keys[-1]], f"{path} [{keys[-1]}]") if keys else None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One HTTP answer, read completely."""
+
+    status: int
+    headers: Message
+    body: bytes
+    url: str
+
+
+def where(url: str) -> str:
+    """:returns: ``host:port`` of a URL, for messages."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.hostname}:{port}"
+
+
+def server_message(body: bytes) -> str:
+    """:returns: the start of a server's error text on one line."""
+    text = " ".join(body.decode("utf-8", "replace").split())
+    return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS] + " ..."
+
+
+def retry_after(value: str | None, now: float | None = None) -> float | None:
+    """:returns: seconds from a ``Retry-After`` header (delay seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+class _Attempt(Exception):
+    """A failed attempt that may be retried; ``unprocessed`` when the server surely did nothing."""
+
+    def __init__(self, error: RemoteError, *, unprocessed: bool, delay: float | None = None) -> None:
+        super().__init__(str(error))
+        self.error, self.unprocessed, self.delay = error, unprocessed, delay
+
+
+class Transport:
+    """Sends requests with one policy: timeout, bounded retries with back-off, credentials, TLS.
+
+    :param auth: credentials added to every request (never forwarded on a redirect).
+    :param timeout: seconds per attempt (connect and each read).
+    :param retries: further attempts after the first; 0 disables retrying.
+    :param backoff: first delay in seconds; it doubles with every retry, up to :data:`MAX_DELAY`.
+    :param verify_tls: check the server's certificate and host name (on by default).
+    :param sleep: how to wait (tests pass a recorder).
+    """
+
+    def __init__(
+        self,
+        *,
+        auth: Auth | None = None,
+        timeout: float = 30.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        verify_tls: bool = True,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if timeout <= 0 or retries < 0 or backoff < 0:
+            raise InputError("timeout must be positive, retries and backoff not negative")
+        self.auth, self.timeout, self.retries, self.backoff, self.sleep = auth, timeout, retries, backoff, sleep
+        context = ssl.create_default_context()
+        if not verify_tls:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        self._opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context))
+        self.attempts = 0
+
+    def send(self, request: urllib.request.Request, *, idempotent: bool = True, retries: int | None = None) -> Reply:
+        """Send ``request`` until it succeeds or the retries are used up.
+
+        :param idempotent: False for requests that must not run twice; they are repeated
+            only when the server surely did not process them (connection refused, 429, 503).
+        :param retries: override the transport's retry count for this request.
+        :raises RemoteError: with the last failure.
+        """
+        if self.auth is not None:
+            request.add_unredirected_header("Authorization", self.auth.header())
+        limit = self.retries if retries is None else retries
+        for attempt in range(limit + 1):
+            try:
+                return self._once(request)
+            except _Attempt as failed:
+                if attempt == limit or not (idempotent or failed.unprocessed):
+                    raise self._final(failed.error, attempt + 1) from None
+                self.sleep(self._delay(attempt, failed))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _delay(self, attempt: int, failed: _Attempt) -> float:
+        if failed.delay is not None and failed.delay > MAX_DELAY:
+            raise RemoteError(
+                f"{failed.error} (the server asks to retry after {failed.delay:.0f} s; spinekg waits at most {MAX_DELAY:.0f} s)"
+            )
+        return failed.delay if failed.delay is not None else min(self.backoff * 2**attempt, MAX_DELAY)
+
+    @staticmethod
+    def _final(error: RemoteError, attempts: int) -> RemoteError:
+        return RemoteError(f"{error} (after {attempts} attempts)") if attempts > 1 else error
+
+    def _once(self, request: urllib.request.Request) -> Reply:
+        self.attempts += 1
+        url = request.full_url
+        try:
+            with self._opener.open(request, timeout=self.timeout) as response:
+                return Reply(response.status, response.headers, response.read(), url)
+        except urllib.error.HTTPError as err:
+            raise self._http_error(err, url) from None
+        except urllib.error.URLError as err:
+            raise self._connection_error(err.reason, url) from None
+        except TimeoutError:
+            raise RemoteError(f"no answer from {url} within {self.timeout:g} s (timeout)") from None
+        except (http.client.HTTPException, ConnectionError) as err:
+            raise _Attempt(
+                RemoteError(f"connection to {where(url)} broke during the request to {url}: {err!r}"), unprocessed=False
+            ) from None
+
+    def _http_error(self, err: urllib.error.HTTPError, url: str) -> Exception:
+        body = err.read() if err.fp is not None else b""
+        text = f"HTTP {err.code} {err.reason} from {url}"
+        message = server_message(body)
+        error = RemoteError(f"{text}: {message}" if message else text)
+        if err.code in (401, 403):
+            return RemoteError(f"{error} (credentials come from ${ENV_TOKEN}, ${ENV_USER}/${ENV_PASSWORD} or {config_path()})")
+        if err.code in RETRY_STATUSES:
+            return _Attempt(error, unprocessed=err.code in UNPROCESSED_STATUSES, delay=retry_after(err.headers.get("Retry-After")))
+        return error
+
+    def _connection_error(self, reason: object, url: str) -> Exception:
+        if isinstance(reason, TimeoutError):
+            return RemoteError(f"no answer from {url} within {self.timeout:g} s (timeout)")
+        if isinstance(reason, ssl.SSLError):
+            return RemoteError(f"TLS failure talking to {where(url)}: {reason}")
+        if isinstance(reason, ConnectionRefusedError):
+            return _Attempt(RemoteError(f"cannot reach {where(url)}: connection refused ({url})"), unprocessed=True)
+        if isinstance(reason, socket.gaierror):
+            return RemoteError(f"cannot reach {where(url)}: unknown host ({url})")
+        return _Attempt(RemoteError(f"cannot reach {where(url)}: {reason} ({url})"), unprocessed=False)

@@ -1,0 +1,37 @@
+"""Example parameter values for every prepared query, shared by the local and remote parity tests.
+
+Queries with an optional parameter are run both without it and with it. A test fails
+when a query in the catalogue has no entry here, so new queries get one.
+"""
+
+from __future__ import annotations
+
+EXAMPLES: dict[str, list[dict[str, str]]] = {
+    "causes": [{}, {"condition": "lower back muscle spasm"}],
+    "co-spasm-muscles": [{"muscle": "multifidus"}, {"muscle": "iliacus"}],
+    "course": [{}, {"condition": "lower back muscle spasm"}],
+    "evidence": [{"entity": "cough"}, {"entity": "quadratus lumborum"}],
+    "linked-terms": [{"entity": "low back pain"}, {"entity": "muscle spasm"}],
+    "muscles-by-nerve": [{"nerve": "lumbar plexus"}, {"nerve": "L4"}],
+    "nerves-of-muscle": [{"muscle": "gluteus maximus"}, {"muscle": "psoas major"}],
+    "risk-factors": [{}, {"condition": "lower back muscle spasm"}],
+    "schemaorg-codes": [{"entity": "low back pain"}, {"entity": "femoral nerve"}],
+    "schemaorg-facts": [{"entity": "lower back muscle spasm"}, {"entity": "muscles of the back"}],
+    "schemaorg-page": [{}],
+    "search": [{"text": "spasm"}, {"text": "SLIPPED"}],
+    "spine-elements": [{}, {"class": "skeletal muscle"}],
+    "symptoms": [{}, {"condition": "lower back muscle spasm"}],
+    "treatments": [{}, {"treatment": "kg:massage"}],
+    "types": [{"entity": "multifidus"}, {"entity": "slipped disc"}],
+    "triggers": [{}, {"condition": "lower back muscle spasm"}],
+}
+
+
+def cases() -> list[tuple[str, dict[str, str]]]:
+    """:returns: (query name, parameters) for every example."""
+    return [(name, params) for name in sorted(EXAMPLES) for params in EXAMPLES[name]]
+
+
+def case_id(case: tuple[str, dict[str, str]]) -> str:
+    name, params = case
+    return name + "".join(f"[{k}={v}]" for k, v in params.items())

@@ -1,0 +1,242 @@
+"""Faults injected by a tiny HTTP server on 127.0.0.1: every one must end in exit code 3 with a clear
+message, in bounded time, and a failing push must leave the published graph on the real Oxigraph
+server as it was."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+
+import pyoxigraph as ox
+import pytest
+
+from spinekg.cli import main
+from spinekg.remote import STAGING_BASE, Endpoint, render_update
+
+pytestmark = pytest.mark.server
+SELECT_JSON = b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}'
+QUERY = ["query", "muscles-by-nerve", "-p", "nerve=lumbar plexus"]
+
+Action = Callable[["Handler"], None]
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    """Runs the fault server's next action for each request."""
+
+    server: FaultServer
+
+    def log_message(self, format, *args):
+        pass
+
+    def _any(self):
+        self.body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.requests.append((self.command, self.body))
+        self.server.next_action()(self)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _any
+
+    def reply(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for key, value in {"Content-Type": "text/plain", **(headers or {})}.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class FaultServer(http.server.ThreadingHTTPServer):
+    """Answers request n with ``actions[n]`` (the last one repeats); may forward to a real server."""
+
+    daemon_threads = True
+
+    def __init__(self, actions: list[Action], upstream: str | None = None) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.actions, self.upstream, self.requests = actions, upstream, []
+        self.released = threading.Event()
+        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def next_action(self) -> Action:
+        return self.actions[min(len(self.requests) - 1, len(self.actions) - 1)]
+
+    def stop(self) -> None:
+        self.released.set()
+        self.shutdown()
+        self.server_close()
+
+
+def status(code: int, body: bytes = b"", headers: dict[str, str] | None = None) -> Action:
+    return lambda h: h.reply(code, body, headers)
+
+
+def slow(seconds: float) -> Action:
+    return lambda h: h.server.released.wait(seconds)
+
+
+def forward(h: Handler) -> None:
+    """Pass the request on to the real server (path and query kept)."""
+    request = urllib.request.Request(h.server.upstream + h.path, data=h.body or None, method=h.command)
+    for key in ("Content-Type", "Accept"):
+        if h.headers.get(key):
+            request.add_header(key, h.headers[key])
+    try:
+        with urllib.request.urlopen(request, timeout=20) as answer:
+            h.reply(answer.status, answer.read(), {"Content-Type": answer.headers.get("Content-Type", "text/plain")})
+    except urllib.error.HTTPError as err:
+        h.reply(err.code, err.read())
+
+
+def stop_server(h: Handler) -> None:
+    """Drop the connection and stop listening: the next attempts are refused."""
+    h.close_connection = True
+    threading.Thread(target=h.server.stop, daemon=True).start()
+
+
+@pytest.fixture
+def fault():
+    servers: list[FaultServer] = []
+
+    def start(actions: list[Action], upstream: str | None = None) -> FaultServer:
+        servers.append(FaultServer(actions, upstream))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        if server.released.is_set():
+            continue
+        server.stop()
+
+
+def run(capsys, argv: list[str], limit: float) -> tuple[int, str]:
+    started = time.monotonic()
+    code = main(argv)
+    assert time.monotonic() - started < limit, "request loop not bounded in time"
+    return code, capsys.readouterr().err
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_wrong_port_is_unreachable(capsys):
+    port = free_port()
+    code, err = run(capsys, [*QUERY, "--endpoint", f"http://127.0.0.1:{port}/query", "--retries", "2"], limit=10)
+    assert code == 3
+    assert f"cannot reach 127.0.0.1:{port}: connection refused" in err and "after 3 attempts" in err
+    assert "Traceback" not in err
+
+
+def test_http_500_is_retried_a_bounded_number_of_times(fault, capsys):
+    server = fault([status(500, b"Virtuoso 42000 Error: something broke\n" + b"x" * 2000)])
+    code, err = run(capsys, [*QUERY, "--endpoint", server.url + "/sparql", "--retries", "2"], limit=10)
+    assert code == 3 and len(server.requests) == 3
+    assert "HTTP 500" in err and "something broke" in err and "after 3 attempts" in err and len(err) < 700
+
+
+def test_429_waits_for_retry_after(fault, capsys):
+    ok = status(200, SELECT_JSON, {"Content-Type": "application/sparql-results+json"})
+    server = fault([status(429, b"slow down", {"Retry-After": "1"}), ok])
+    started = time.monotonic()
+    code, _ = run(capsys, [*QUERY, "--endpoint", server.url + "/sparql"], limit=10)
+    assert code == 0 and len(server.requests) == 2 and time.monotonic() - started >= 1.0
+
+
+def test_429_asking_for_too_long_a_wait_fails_at_once(fault, capsys):
+    server = fault([status(429, b"come back tomorrow", {"Retry-After": "86400"})])
+    code, err = run(capsys, [*QUERY, "--endpoint", server.url + "/sparql"], limit=5)
+    assert code == 3 and "HTTP 429" in err and "retry after 86400 s" in err and len(server.requests) == 1
+
+
+def test_slow_response_times_out(fault, capsys):
+    server = fault([slow(10)])
+    code, err = run(capsys, [*QUERY, "--endpoint", server.url + "/sparql", "--timeout", "0.5"], limit=5)
+    assert code == 3 and "within 0.5 s (timeout)" in err
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"head": {"vars": ["x"]}, "results": {"bind',
+        b"<html>not json</html>",
+        b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri"}}]}}',
+    ],
+)
+def test_malformed_answers_are_reported(fault, capsys, body):
+    server = fault([status(200, body, {"Content-Type": "application/sparql-results+json"})])
+    code, err = run(capsys, [*QUERY, "--endpoint", server.url + "/sparql"], limit=5)
+    assert code == 3 and "malformed response" in err
+
+
+# ---------------------------------------------------------------- failing pushes, real Oxigraph behind
+
+
+GRAPH = "https://example.org/test/faults"
+
+
+@pytest.fixture
+def previous(oxigraph, tiny):
+    """The target graph on Oxigraph holds a small earlier version; returns its triple count."""
+    endpoint = Endpoint(oxigraph.query, store_url=oxigraph.store, graph=GRAPH, kg=tiny)
+    return endpoint.push(tiny).triples
+
+
+def state(oxigraph, kg) -> tuple[int, set[str]]:
+    """(triples in the target graph, staging graphs left) on the real server."""
+    endpoint = Endpoint(oxigraph.query, graph=GRAPH, kg=kg)
+    count = int(endpoint.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].value)
+    every = Endpoint(oxigraph.query, graph=None, kg=kg).sparql("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return count, {g for g in every.values("g") if g.startswith(STAGING_BASE)}
+
+
+def push_argv(server: FaultServer, *extra: str) -> list[str]:
+    return ["push", "--endpoint", server.url + "/query", "--update-endpoint", server.url + "/update", "--graph", GRAPH, *extra]
+
+
+def test_failing_graph_store_put_leaves_the_graph(fault, oxigraph, previous, kg, capsys):
+    server = fault([status(503, b"maintenance")], upstream=oxigraph.base)
+    code, err = run(capsys, [*push_argv(server), "--store-endpoint", server.url + "/store", "--retries", "1"], limit=10)
+    assert code == 3 and "HTTP 503" in err
+    assert state(oxigraph, kg) == (previous, set())
+
+
+@pytest.mark.parametrize(
+    ("actions", "message"),
+    [
+        ([forward, status(500, b"disk full"), status(500, b"disk full"), forward], "HTTP 500"),
+        ([forward, slow(10), forward], "timeout"),  # a timeout is not retried
+        ([forward, forward, forward, status(500, b"MOVE failed"), forward], "MOVE failed"),  # MOVE is not retried
+        ([forward], None),
+    ],
+    ids=["500", "timeout", "move", "no-fault"],
+)
+def test_update_push_failing_midway_leaves_the_graph(fault, oxigraph, previous, kg, capsys, actions, message):
+    # chunks of 1000 triples: requests 1-3 insert into the staging graph, 4 is the MOVE, then the drop
+    server = fault(actions, upstream=oxigraph.base)
+    code, err = run(capsys, [*push_argv(server, "--retries", "1", "--timeout", "1")], limit=15)
+    if message is None:  # the control: the same route without a fault pushes the whole graph
+        assert code == 0
+        return
+    assert code == 3 and message in err and "target graph is unchanged" in err
+    assert state(oxigraph, kg) == (previous, set())
+
+
+def test_server_stopped_mid_push_leaves_the_graph(fault, oxigraph, previous, kg, capsys):
+    server = fault([forward, stop_server], upstream=oxigraph.base)
+    code, err = run(capsys, [*push_argv(server, "--retries", "2")], limit=15)
+    assert code == 3 and "connection refused" in err and "staging graph" in err
+    count, staging = state(oxigraph, kg)
+    assert count == previous and len(staging) == 1  # the server could not be told to drop it
+    left = staging.pop()
+    assert left in err  # named in the message, so it can be dropped by hand
+    Endpoint(oxigraph.query, update_url=oxigraph.update, kg=kg)._update(render_update("drop", graph=ox.NamedNode(left)), idempotent=True)
+    assert state(oxigraph, kg) == (previous, set())
