@@ -9,6 +9,7 @@ import time
 import pyoxigraph as ox
 import pytest
 
+from spinekg import queries
 from spinekg.errors import QueryTimeoutError
 from spinekg.limits import call_with_timeout
 
@@ -37,3 +38,20 @@ def test_cli_timeout_exits_2_and_stops_the_process():
     assert done.returncode == 2
     assert "timeout" in done.stderr
     assert time.monotonic() - started < 30
+
+
+CROSS = "SELECT * WHERE { ?a ?p ?b . ?c ?q ?d }"  # about 10 million rows on the shipped graph
+
+
+def test_select_rows_are_produced_lazily(kg):
+    variables, rows = queries.select_rows(kg.store, CROSS)
+    assert sorted(variables) == ["a", "b", "c", "d", "p", "q"]
+    assert len(next(rows)) == 6  # the first row arrives without the other ten million being built
+
+
+def test_csv_output_streams_to_a_closed_pipe():
+    proc = subprocess.Popen([sys.executable, "-m", "spinekg", "sparql", CROSS, "-f", "csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = [proc.stdout.readline() for _ in range(3)]
+    proc.stdout.close()  # like `| head -3`
+    assert proc.wait(timeout=60) == 0
+    assert sorted(first[0].strip().split(b",")) == [b"a", b"b", b"c", b"d", b"p", b"q"]

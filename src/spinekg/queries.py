@@ -17,7 +17,8 @@ given, so the query answers for every value.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
@@ -189,18 +190,43 @@ def run_select(store: ox.Store, text: str, bindings: Mapping[str, Term] | None =
     :param bindings: parameter values as RDF terms (bound, never spliced into the text).
     :raises QuerySyntaxError: when the text does not parse or is not a SELECT query.
     """
+    variables, rows = select_rows(store, text, bindings)
+    return Results(variables, tuple(rows))
+
+
+def select_rows(
+    store: ox.Store, text: str, bindings: Mapping[str, Term] | None = None
+) -> tuple[tuple[str, ...], Iterator[tuple[Term | None, ...]]]:
+    """Start a SELECT query and return its variables and a lazy iterator of rows (for streaming output).
+
+    :raises QuerySyntaxError: when the text does not parse, is not a SELECT query, or fails while rows are read.
+    """
     substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
         ox.Variable(k): v for k, v in (bindings or {}).items()
     }
-    try:
+    with _query_errors():
         solutions = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise QuerySyntaxError("expected a SELECT query")
+    variables = tuple(v.value for v in solutions.variables)
+    return variables, _rows(solutions, variables)
+
+
+def _rows(solutions: ox.QuerySolutions, variables: tuple[str, ...]) -> Iterator[tuple[Term | None, ...]]:
+    with _query_errors():
+        for solution in solutions:
+            yield tuple(solution[v] for v in variables)
+
+
+@contextmanager
+def _query_errors() -> Iterator[None]:
+    """Turn pyoxigraph's parse and evaluation errors into :class:`QuerySyntaxError`."""
+    try:
+        yield
     except SyntaxError as err:
         raise QuerySyntaxError(f"SPARQL syntax error: {err.msg or err}") from None
     except (ValueError, RuntimeError) as err:
         raise QuerySyntaxError(f"SPARQL evaluation error: {err}") from None
-    if not isinstance(solutions, ox.QuerySolutions):
-        raise QuerySyntaxError("expected a SELECT query")
-    return Results.from_solutions(solutions)
 
 
 def values_block(bindings: Mapping[str, Term]) -> str:

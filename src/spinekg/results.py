@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TextIO
@@ -94,16 +94,28 @@ def term_from_json(data: Mapping[str, str]) -> Term:
 
 def write_json(results: Results, out: TextIO) -> None:
     """Write W3C SPARQL 1.1 Query Results JSON."""
-    bindings = [{v: term_json(t) for v, t in zip(results.variables, row, strict=False) if t is not None} for row in results.rows]
-    json.dump({"head": {"vars": list(results.variables)}, "results": {"bindings": bindings}}, out, ensure_ascii=False, indent=1)
-    out.write("\n")
+    stream_json(results.variables, results.rows, out)
+
+
+def stream_json(variables: Sequence[str], rows: Iterable[Sequence[Term | None]], out: TextIO) -> None:
+    """Write W3C SPARQL 1.1 Query Results JSON row by row, never holding all rows in memory."""
+    out.write('{"head": {"vars": ' + json.dumps(list(variables)) + '}, "results": {"bindings": [')
+    for n, row in enumerate(rows):
+        binding = {v: term_json(t) for v, t in zip(variables, row, strict=True) if t is not None}
+        out.write(("," if n else "") + "\n " + json.dumps(binding, ensure_ascii=False))
+    out.write("\n]}}\n")
 
 
 def write_csv(results: Results, out: TextIO) -> None:
     """Write W3C SPARQL 1.1 Query Results CSV (IRIs and lexical forms only)."""
+    stream_csv(results.variables, results.rows, out)
+
+
+def stream_csv(variables: Sequence[str], rows: Iterable[Sequence[Term | None]], out: TextIO) -> None:
+    """Write W3C SPARQL 1.1 Query Results CSV row by row."""
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(results.variables)
-    for row in results.rows:
+    writer.writerow(variables)
+    for row in rows:
         writer.writerow(["" if t is None else (f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value) for t in row])
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from ..errors import InputError
 from ..store import KnowledgeGraph
@@ -92,8 +95,43 @@ def add_endpoint_options(parser: argparse.ArgumentParser, *, required: bool = Fa
         help=f"named graph on the server that push writes and queries read (default: {PUBLISHED_GRAPH}); "
         "an empty value queries the server's own default graph",
     )
-    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per-request timeout (default: 30)")
+    parser.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="with --endpoint: per-request timeout (default: 30); locally: stop a query that runs longer (default: no limit)",
+    )
     parser.add_argument("--retries", type=int, default=3, metavar="N", help="retries on connection errors, 429 and 5xx (default: 3)")
+
+
+REMOTE_TIMEOUT = 30.0
+
+
+def _positive_seconds(value: str) -> float:
+    seconds = float(value)
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return seconds
+
+
+@contextlib.contextmanager
+def text_output(output: Path | None) -> Iterator[TextIO]:
+    """A text stream to ``output`` (written atomically) or to standard output."""
+    if output is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    from ..atomic import atomic_write
+
+    try:
+        with atomic_write(output) as handle:
+            text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+            yield text
+            text.flush()
+            text.detach()  # atomic_write closes the file itself
+    except OSError as err:
+        raise InputError(f"cannot write {output}: {err.strerror or err}") from None
 
 
 def endpoint(args: argparse.Namespace, kg: KnowledgeGraph | None = None) -> Endpoint:
@@ -105,7 +143,7 @@ def endpoint(args: argparse.Namespace, kg: KnowledgeGraph | None = None) -> Endp
         store_url=getattr(args, "store_endpoint", None),
         update_url=getattr(args, "update_endpoint", None),
         graph=args.graph or None,
-        timeout=args.timeout,
+        timeout=args.timeout or REMOTE_TIMEOUT,
         retries=args.retries,
         kg=kg,
     )

@@ -9,9 +9,10 @@ import pyoxigraph as ox
 
 from .. import queries
 from ..errors import InputError
-from ..results import ResultFormat, Results, render
+from ..limits import call_with_timeout
+from ..results import ResultFormat, Results, Term, render, stream_csv, stream_json
 from ..terms import prefix_map
-from .common import add_endpoint_options, add_graph_options, emit, endpoint, load_graph, parse_params
+from .common import add_endpoint_options, add_graph_options, emit, endpoint, load_graph, parse_params, text_output
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -72,23 +73,54 @@ def cmd_query(args: argparse.Namespace) -> int:
     kg = load_graph(args)
     if args.endpoint:  # labels resolve against the local graph; the query runs remotely
         results = endpoint(args, kg).query(prepared.name, **params)
-    else:
-        results = queries.run_select(kg.store, prepared.text, kg.bind(prepared, params))
-    emit(render(results, ResultFormat(args.format), prefix_map()), args.output)
+        emit(render(results, ResultFormat(args.format), prefix_map()), args.output)
+        return 0
+    bindings = kg.bind(prepared, params)
+    call_with_timeout(lambda: _print_select(kg.store, prepared.text, bindings, args), args.timeout)
     return 0
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:
     """Run ad-hoc SPARQL and print the answer."""
     text = _query_text(args.query)
-    answer = endpoint(args).sparql(text) if args.endpoint else load_graph(args).sparql(text)
+    if args.endpoint:
+        _print_answer(endpoint(args).sparql(text), args)
+        return 0
+    kg = load_graph(args)
+    if _is_select(text):
+        call_with_timeout(lambda: _print_select(kg.store, text, {}, args), args.timeout)
+    else:
+        _print_answer(call_with_timeout(lambda: kg.sparql(text), args.timeout), args)
+    return 0
+
+
+def _is_select(text: str) -> bool:
+    """Whether a query is a SELECT (streamed) rather than ASK/CONSTRUCT/DESCRIBE (materialised)."""
+    try:
+        return isinstance(ox.Store().query(text), ox.QuerySolutions)
+    except (SyntaxError, ValueError, RuntimeError):
+        return False  # kg.sparql reports the error with the real graph
+
+
+def _print_select(store: ox.Store, text: str, bindings: dict[str, Term], args: argparse.Namespace) -> None:
+    """Print local SELECT rows: JSON and CSV stream row by row; a table needs every row for its widths."""
+    fmt = ResultFormat(args.format)
+    if fmt is ResultFormat.TABLE:
+        emit(render(queries.run_select(store, text, bindings), fmt, prefix_map()), args.output)
+        return
+    variables, rows = queries.select_rows(store, text, bindings)
+    writer = stream_json if fmt is ResultFormat.JSON else stream_csv
+    with text_output(args.output) as out:
+        writer(variables, rows, out)
+
+
+def _print_answer(answer: Results | bool | list[ox.Triple], args: argparse.Namespace) -> None:
     if isinstance(answer, Results):
         emit(render(answer, ResultFormat(args.format), prefix_map()), args.output)
     elif isinstance(answer, bool):
         emit(("true" if answer else "false") + "\n", args.output)
     else:
         emit(ox.serialize(answer, format=ox.RdfFormat.TURTLE, prefixes=prefix_map()) or b"", args.output)
-    return 0
 
 
 def _query_text(value: str) -> str:
