@@ -69,3 +69,28 @@ def test_adversarial_values_select_nothing_they_should_not(kg, name, param, valu
     assert set(results.column(param.name)) <= {term}
     if param.type is ParamType.STRING:
         assert all(value.lower() in m.value.lower() for m in results.column("matched"))
+
+
+@pytest.fixture(scope="module")
+def remote(oxigraph, kg):
+    """The packaged graph pushed once to a real Oxigraph server on 127.0.0.1."""
+    from spinekg.remote import Endpoint
+
+    endpoint = Endpoint(oxigraph.query, store_url=oxigraph.store, graph="https://example.org/test/injection", kg=kg, timeout=20, retries=1)
+    endpoint.push(kg)
+    return endpoint
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(("name", "param"), PARAMS, ids=[f"{n}-{p.name}" for n, p in PARAMS])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=adversarial)
+def test_adversarial_values_select_nothing_they_should_not_remotely(remote, kg, name, param, value):
+    try:
+        term = kg.bind(queries.get(name), {param.name: value})[param.name]
+        results = remote.query(name, **{param.name: value})
+    except InputError:
+        return
+    assert set(results.column(param.name)) <= {term}
+    if param.type is ParamType.STRING:
+        assert all(value.lower() in m.value.lower() for m in results.column("matched"))
