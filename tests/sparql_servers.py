@@ -135,6 +135,33 @@ def _find_oxigraph() -> str:
     return found
 
 
+def _popen(cmd: list[str], log: Path, cwd: Path | None = None) -> subprocess.Popen:
+    """Start a server process in its own session, its output going to ``log``."""
+    with open(log, "wb") as out:
+        return subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+
+
+def _start_with_retries(launch, ready_path: str, timeout: float, log: Path, name: str):
+    """Call ``launch()`` -> (process, base URL, ports) until the server answers at ``ready_path``.
+
+    Retried (three times at most) only when the server dies at once, e.g. because a port
+    was taken between choosing it and binding it.
+    """
+    for attempt in range(3):
+        proc, base, ports = launch()
+        try:
+            _wait_ready(proc, f"{base}{ready_path}", timeout, log, name)
+            return proc, base, ports
+        except RuntimeError:
+            _stop(proc, grace=10)
+            if attempt == 2:
+                raise
+        except BaseException:
+            _stop(proc, grace=10)
+            raise
+    raise AssertionError("unreachable")
+
+
 # --------------------------------------------------------------------------- Oxigraph
 
 
@@ -150,24 +177,15 @@ def oxigraph_server(tmpdir, *, union_default_graph: bool = False, binary: str | 
     data = tmp / "oxigraph"
     data.mkdir(parents=True, exist_ok=True)
     log = tmp / "oxigraph.log"
-    for attempt in range(3):  # retry only if the server dies at once (e.g. the port was taken meanwhile)
+
+    def launch() -> tuple[subprocess.Popen, str, int]:
         port = free_port()
         cmd = [binary or _find_oxigraph(), "serve", "--location", str(data), "--bind", f"{HOST}:{port}"]
         if union_default_graph:
             cmd.append("--union-default-graph")
-        with open(log, "wb") as out:
-            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-        base = f"http://{HOST}:{port}"
-        try:
-            _wait_ready(proc, f"{base}/query", timeout, log, "oxigraph")
-            break
-        except RuntimeError:
-            _stop(proc, grace=10)
-            if attempt == 2:
-                raise
-        except BaseException:
-            _stop(proc, grace=10)
-            raise
+        return _popen(cmd, log), f"http://{HOST}:{port}", port
+
+    proc, base, port = _start_with_retries(launch, "/query", timeout, log, "oxigraph")
     try:
         yield Endpoints("oxigraph", base, f"{base}/query", f"{base}/update", f"{base}/store", "graph", proc.pid, port, log)
     finally:
@@ -275,32 +293,16 @@ def virtuoso_server(
     d.mkdir(parents=True, exist_ok=True)
     if seed_db is not None:
         shutil.copyfile(seed_db, d / "virtuoso.db")
-    for attempt in range(3):  # retry only if the server dies at once (e.g. a port was taken meanwhile)
+    log = d / "virtuoso.stdout.log"
+
+    def launch() -> tuple[subprocess.Popen, str, tuple[int, int]]:
         sql_port, http_port = free_port(), free_port()
         while http_port == sql_port:
             http_port = free_port()
         ini = write_virtuoso_ini(d, sql_port, http_port, overrides=ini_overrides)
-        log = d / "virtuoso.stdout.log"
-        with open(log, "wb") as out:
-            proc = subprocess.Popen(
-                [VIRTUOSO_BIN, "-f", "-c", str(ini)],
-                cwd=d,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        base = f"http://{HOST}:{http_port}"
-        try:
-            _wait_ready(proc, f"{base}/sparql", timeout, log, "virtuoso")
-            break
-        except RuntimeError:
-            _stop(proc, grace=10)
-            if attempt == 2:
-                raise
-        except BaseException:
-            _stop(proc, grace=10)
-            raise
+        return _popen([VIRTUOSO_BIN, "-f", "-c", str(ini)], log, cwd=d), f"http://{HOST}:{http_port}", sql_port
+
+    proc, base, sql_port = _start_with_retries(launch, "/sparql", timeout, log, "virtuoso")
     try:
         # the HTTP listener comes up just before the SQL one; make sure SQL is there too
         t0 = time.monotonic()
