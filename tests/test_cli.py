@@ -144,3 +144,14 @@ def test_query_path_does_not_import_heavy_libraries():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY []" in done.stdout
+
+
+@pytest.mark.parametrize("shape", sorted(p.name.removesuffix("-bad.ttl") for p in (RESOURCES / "shapes").glob("*-bad.ttl")))
+def test_each_broken_shape_is_reported_as_json_with_exit_1(capsys, shape):
+    code, out, _ = run(
+        capsys, "validate", "--format", "json", str(RESOURCES / "shapes" / "base.ttl"), str(RESOURCES / "shapes" / f"{shape}-bad.ttl")
+    )
+    report = json.loads(out)
+    assert code == 1 and report["conforms"] is False
+    for violation in report["violations"]:
+        assert violation["focus"] and violation["message"] and violation["severity"] == "Violation"

@@ -17,6 +17,13 @@ CASES = {
     "empty.ttl": ("", "file is empty"),
     "binary.ttl": (b"\x00\xff\xfe\x01garbage", "binary.ttl"),
     "wrong.txt": (GOOD, "unknown RDF file extension"),
+    "header.sssom.tsv": ("# curie_map:\n#   kg: [broken\nsubject_id\tpredicate_id\n", "bad SSSOM metadata header"),
+    "columns.sssom.tsv": ("# curie_map: {}\nsubject_id\tpredicate_id\tobject_id\n", "missing column(s)"),
+    "prefix.sssom.tsv": (
+        "# curie_map: {}\nsubject_id\tsubject_label\tpredicate_id\tobject_id\tobject_label\tmapping_justification\n"
+        "zz:a\ta\tskos:exactMatch\tUBERON:1\tx\tsemapv:ManualMappingCuration\n",
+        "prefix not in the curie_map",
+    ),
 }
 
 
