@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -38,8 +39,24 @@ def write(kg: KnowledgeGraph, fmt: ExportFormat, out: BinaryIO, *, include_infer
     elif fmt is ExportFormat.JSONLD:
         out.write(jsonld_bytes(kg, include_inferred=include_inferred))
     else:
-        prefixes = prefix_map() if fmt is ExportFormat.TURTLE else None
-        ox.serialize(kg.triples(include_inferred=include_inferred), out, _OX[fmt], prefixes=prefixes)
+        write_union(kg, _OX[fmt], out, include_inferred=include_inferred)
+
+
+def write_union(kg: KnowledgeGraph, fmt: ox.RdfFormat, out: BinaryIO, *, include_inferred: bool = True) -> None:
+    """Write the union graph as Turtle or N-Triples.
+
+    The largest graph is serialised by Oxigraph itself; the other graphs follow
+    as a second block of the same document (Turtle allows prefixes to be
+    declared again), without the triples already written.
+    """
+    prefixes = prefix_map() if fmt is ox.RdfFormat.TURTLE else None
+    first = kg.graphs(include_inferred=include_inferred)[0]
+    kg.store.dump(out, fmt, from_graph=first, prefixes=prefixes)
+    rest = kg.triples(include_inferred=include_inferred, skip_first=True)
+    head = next(rest, None)
+    if head is not None:
+        out.write(b"\n")
+        ox.serialize(itertools.chain([head], rest), out, fmt, prefixes=prefixes)
 
 
 def _inferred() -> ox.NamedNode:
