@@ -1,7 +1,8 @@
-"""Serialise the graph: Turtle, N-Triples, N-Quads (pyoxigraph) and JSON-LD (rdflib, with the shipped context)."""
+"""Serialise the graph: Turtle, N-Triples, N-Quads (pyoxigraph) and compact JSON-LD with the shipped context (:mod:`spinekg.jsonld`)."""
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 from enum import StrEnum
@@ -37,7 +38,7 @@ def write(kg: KnowledgeGraph, fmt: ExportFormat, out: BinaryIO, *, include_infer
         quads = (q for q in kg.store if include_inferred or q.graph_name != _inferred())
         ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
     elif fmt is ExportFormat.JSONLD:
-        out.write(jsonld_bytes(kg, include_inferred=include_inferred))
+        write_jsonld(kg, out, include_inferred=include_inferred)
     else:
         write_union(kg, _OX[fmt], out, include_inferred=include_inferred)
 
@@ -67,10 +68,17 @@ def _inferred() -> ox.NamedNode:
 
 def jsonld_bytes(kg: KnowledgeGraph, *, include_inferred: bool = True) -> bytes:
     """:returns: compact JSON-LD using the shipped ``@context`` (embedded, so no fetch is needed)."""
+    buffer = io.BytesIO()
+    write_jsonld(kg, buffer, include_inferred=include_inferred)
+    return buffer.getvalue()
+
+
+def write_jsonld(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
+    """Write compact JSON-LD with the shipped ``@context``, streamed from the store (see :mod:`spinekg.jsonld`)."""
+    from . import jsonld
+
     context = json.loads(resources.context_path().read_text(encoding="utf-8"))["@context"]
-    graph = kg.to_rdflib(include_inferred=include_inferred)
-    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
-    return text.encode("utf-8")
+    jsonld.write(kg.triples(include_inferred=include_inferred), context, out)
 
 
 def export(kg: KnowledgeGraph, fmt: ExportFormat, target: Path | str, *, include_inferred: bool = True) -> None:
