@@ -132,7 +132,9 @@ class KnowledgeGraph:
         self._labels: LabelIndex | None = None
 
     @classmethod
-    def open(cls, directory: Path | str, sources: Sequence[Path | str] | None = None) -> KnowledgeGraph:
+    def open(
+        cls, directory: Path | str, sources: Sequence[Path | str] | None = None, *, extra: Sequence[Path | str] = ()
+    ) -> KnowledgeGraph:
         """Open (or create) an on-disk store, so repeated runs do not re-parse the graph.
 
         Rule for rebuilding: each source file's SHA-256 is kept in a manifest in
@@ -142,6 +144,8 @@ class KnowledgeGraph:
 
         :param directory: the store folder (created if missing).
         :param sources: the graph's own files; default: the packaged ontology and data.
+        :param extra: more files (for example ``--load`` on the command line), kept by the same rule
+            under their own role: the store holds exactly the ``extra`` files of the latest call.
         :raises SourceFileError: when a changed source cannot be parsed (the store keeps its old copy).
         """
         from .persist import Manifest
@@ -151,8 +155,10 @@ class KnowledgeGraph:
         kg = cls(ox.Store(str(directory)))
         manifest = Manifest.read(directory)
         files = [Path(p) for p in (resources.default_sources() if sources is None else sources)]
+        loads = [Path(p) for p in extra]
         manifest.sync(kg, files)
-        kg.sources = files
+        manifest.sync(kg, loads, role="load")
+        kg.sources = files + loads
         return kg
 
     @classmethod

@@ -64,42 +64,57 @@ def expand_curie(value: str) -> str | None:
 
 
 class LabelIndex:
-    """Case-insensitive index from labels and synonyms to the entities they name."""
+    """Case-insensitive lookup from labels and synonyms to the entities they name.
+
+    A lookup runs one query (``queries/lookup/entities-by-label.rq``) inside
+    Oxigraph, so resolving a value does not cost an index of every label: that
+    index took 4.8 s per CLI call at a million triples. The full index is built
+    only for error messages (suggestions, candidate lists).
+    """
 
     def __init__(self, store: ox.Store) -> None:
-        self._by_label: dict[str, set[str]] = defaultdict(set)
-        self._label_of: dict[str, str] = {}
-        for predicate in LABEL_PREDICATES:
-            for quad in store.quads_for_pattern(None, predicate, None):
-                if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
-                    self._by_label[quad.object.value.casefold()].add(quad.subject.value)
-                    if predicate == LABEL_PREDICATES[0]:
-                        self._label_of.setdefault(quad.subject.value, quad.object.value)
-        self._classes = {q.subject.value for q in store.quads_for_pattern(None, RDF_TYPE, OWL_CLASS) if isinstance(q.subject, ox.NamedNode)}
         self._store = store
+        self._index: tuple[dict[str, set[str]], dict[str, str]] | None = None
+
+    def _full(self) -> tuple[dict[str, set[str]], dict[str, str]]:
+        if self._index is None:
+            by_label: dict[str, set[str]] = defaultdict(set)
+            label_of: dict[str, str] = {}
+            for predicate in LABEL_PREDICATES:
+                for quad in self._store.quads_for_pattern(None, predicate, None):
+                    if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+                        by_label[quad.object.value.casefold()].add(quad.subject.value)
+                        if predicate == LABEL_PREDICATES[0]:
+                            label_of.setdefault(quad.subject.value, quad.object.value)
+            self._index = (by_label, label_of)
+        return self._index
 
     def lookup(self, text: str, kind: ParamKind | None = None) -> set[str]:
-        """:returns: IRIs of entities with this exact label or synonym (any case).
+        """:returns: IRIs of entities with this exact label or synonym (any case, SPARQL ``LCASE``).
 
         :param kind: when both classes and individuals match, keep only this kind.
         """
-        found = set(self._by_label.get(text.casefold(), ()))
+        from .queries import lookup_query, run_select
+
+        rows = run_select(self._store, lookup_query(), {"text": ox.Literal(text)}).rows
+        found = {row[1].value: row[2] is not None and row[2].value == "true" for row in rows if row[1] is not None}
         if kind is not None and len(found) > 1:
-            preferred = {i for i in found if (i in self._classes) == (kind is ParamKind.CLASS)}
-            found = preferred or found
-        return found
+            preferred = {i for i, is_class in found.items() if is_class == (kind is ParamKind.CLASS)}
+            return preferred or set(found)
+        return set(found)
 
     def describe(self, iris: Iterable[str]) -> list[str]:
         """:returns: "label <iri>" lines, sorted."""
-        return sorted(f"{self._label_of.get(i, '?')} <{i}>" for i in iris)
+        label_of = self._full()[1]
+        return sorted(f"{label_of.get(i, '?')} <{i}>" for i in iris)
 
     def suggest(self, text: str, limit: int = 8) -> list[str]:
         """:returns: labels close to ``text``: substring matches first, then fuzzy ones."""
-        needle = text.casefold()
-        labels = list(self._by_label)
+        needle, by_label = text.casefold(), self._full()[0]
+        labels = list(by_label)
         hits = [label for label in labels if needle and needle in label]
         hits += [label for label in difflib.get_close_matches(needle, labels, n=limit, cutoff=0.6) if label not in hits]
-        return [line for label in hits[:limit] for line in self.describe(self._by_label[label])][:limit]
+        return [line for label in hits[:limit] for line in self.describe(by_label[label])][:limit]
 
     def known(self, iri: str) -> bool:
         """:returns: whether the graph says anything about ``iri``."""
