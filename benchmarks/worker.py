@@ -20,6 +20,10 @@ from engines import ENGINES
 from generate import Plan, nerve_iri, nerve_label
 from timing import Stat, repeat, rss_bytes
 
+#: Seconds after which one query call is abandoned (rdflib's evaluation of ``partOf*`` with the
+#: nerve bound through initBindings enumerates every node pair: 31 s at 10k triples).
+QUERY_LIMIT = 60.0
+
 
 def measure_load(engine: Any, files: list[Path]) -> dict[str, Any]:
     """:returns: load time, triples and RSS growth of one load."""
@@ -42,8 +46,8 @@ def measure_queries(engine: Any, nerves: int, quick: bool) -> dict[str, Any]:
         state["i"] += 1
         assert engine.prepared(iri, label) > 0
 
-    out = {"prepared": repeat(one, runs=50 if quick else 300, budget=20, warmup=3).as_dict()}
-    out["analytic"] = repeat(engine.analytic, runs=3 if quick else 7, budget=30, warmup=1).as_dict()
+    out = {"prepared": repeat(one, runs=50 if quick else 300, budget=20, warmup=3, limit=QUERY_LIMIT).as_dict()}
+    out["analytic"] = repeat(engine.analytic, runs=3 if quick else 7, budget=30, warmup=1, limit=QUERY_LIMIT).as_dict()
     return out
 
 
