@@ -6,8 +6,11 @@ import os
 import platform
 import subprocess
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
+#: Hand-written analysis (profiles, causes, what changed) appended to the generated report.
+FINDINGS = Path(__file__).parent / "findings.md"
 LIBRARIES = ("spinekg", "pyoxigraph", "rdflib", "pyshacl", "owlready2")
 #: (figure key, label, unit scale, unit, goal ratio spinekg/limit or None)
 ROWS = (
@@ -172,4 +175,6 @@ def render(figures: dict[str, Any]) -> str:
     ]
     for fig in figures["sizes"]:
         lines += size_table(fig)
+    if FINDINGS.exists():
+        lines += ["", FINDINGS.read_text(encoding="utf-8").rstrip()]
     return "\n".join(lines) + "\n"

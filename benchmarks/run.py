@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -43,14 +44,23 @@ def parse_size(text: str) -> int:
 
 
 def run_json(args: list[str], timeout: float) -> dict[str, Any]:
-    """Run a measuring subprocess; :returns: its JSON output (or an ``error``)."""
-    try:
-        done = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        return {"error": f"timed out after {timeout:.0f} s"}
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    """Run a measuring subprocess in its own process group; :returns: its JSON output (or an ``error``).
+
+    On timeout the whole group is killed, so a reasoner's JVM does not keep running
+    (and skew the next measurements).
+    """
+    with subprocess.Popen(
+        [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    ) as proc:
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            return {"error": f"timed out after {timeout:.0f} s"}
+    if proc.returncode != 0:
+        return {"error": stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {proc.returncode}"}
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 def engine_figures(engine: str, files: list[Path], size: int, quick: bool) -> dict[str, Any]:
