@@ -8,14 +8,20 @@ Quick start::
         print(row["muscleLabel"])
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .errors import SpinekgError
 from .store import KnowledgeGraph
 
-try:
-    __version__ = version("spinekg")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    """``__version__`` is read from the installed metadata on first use (importlib.metadata costs ~50 ms at start-up)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'spinekg' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("spinekg")
+    except PackageNotFoundError:  # running from a source tree without installing
+        return "0+unknown"
+
 
 __all__ = ["KnowledgeGraph", "SpinekgError", "__version__"]

@@ -1,7 +1,9 @@
-"""Serialise the graph: Turtle, N-Triples, N-Quads (pyoxigraph) and JSON-LD (rdflib, with the shipped context)."""
+"""Serialise the graph: Turtle, N-Triples, N-Quads (pyoxigraph) and compact JSON-LD with the shipped context (:mod:`spinekg.jsonld`)."""
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -37,14 +39,30 @@ def write(kg: KnowledgeGraph, fmt: ExportFormat, out: BinaryIO, *, include_infer
         quads = (q for q in kg.store if include_inferred or q.graph_name != _inferred())
         ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
     elif fmt is ExportFormat.JSONLD:
-        out.write(jsonld_bytes(kg, include_inferred=include_inferred))
+        write_jsonld(kg, out, include_inferred=include_inferred)
     elif fmt is ExportFormat.SCHEMAORG:
         from .schemaorg import jsonld_bytes as schemaorg_bytes
 
         out.write(schemaorg_bytes(kg))
     else:
-        prefixes = prefix_map() if fmt is ExportFormat.TURTLE else None
-        ox.serialize(kg.triples(include_inferred=include_inferred), out, _OX[fmt], prefixes=prefixes)
+        write_union(kg, _OX[fmt], out, include_inferred=include_inferred)
+
+
+def write_union(kg: KnowledgeGraph, fmt: ox.RdfFormat, out: BinaryIO, *, include_inferred: bool = True) -> None:
+    """Write the union graph as Turtle or N-Triples.
+
+    The largest graph is serialised by Oxigraph itself; the other graphs follow
+    as a second block of the same document (Turtle allows prefixes to be
+    declared again), without the triples already written.
+    """
+    prefixes = prefix_map() if fmt is ox.RdfFormat.TURTLE else None
+    first = kg.graphs(include_inferred=include_inferred)[0]
+    kg.store.dump(out, fmt, from_graph=first, prefixes=prefixes)
+    rest = kg.triples(include_inferred=include_inferred, skip_first=True)
+    head = next(rest, None)
+    if head is not None:
+        out.write(b"\n")
+        ox.serialize(itertools.chain([head], rest), out, fmt, prefixes=prefixes)
 
 
 def _inferred() -> ox.NamedNode:
@@ -55,10 +73,17 @@ def _inferred() -> ox.NamedNode:
 
 def jsonld_bytes(kg: KnowledgeGraph, *, include_inferred: bool = True) -> bytes:
     """:returns: compact JSON-LD using the shipped ``@context`` (embedded, so no fetch is needed)."""
+    buffer = io.BytesIO()
+    write_jsonld(kg, buffer, include_inferred=include_inferred)
+    return buffer.getvalue()
+
+
+def write_jsonld(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
+    """Write compact JSON-LD with the shipped ``@context``, streamed from the store (see :mod:`spinekg.jsonld`)."""
+    from . import jsonld
+
     context = json.loads(resources.context_path().read_text(encoding="utf-8"))["@context"]
-    graph = kg.to_rdflib(include_inferred=include_inferred)
-    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
-    return text.encode("utf-8")
+    jsonld.write(kg.triples(include_inferred=include_inferred), context, out)
 
 
 def export(kg: KnowledgeGraph, fmt: ExportFormat, target: Path | str, *, include_inferred: bool = True) -> None:

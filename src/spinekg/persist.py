@@ -54,28 +54,57 @@ class Manifest:
         with atomic_write(self.directory / MANIFEST) as handle:
             handle.write(json.dumps({"graphs": self.graphs}, indent=1, sort_keys=True).encode())
 
+    def unchanged(self, name: str, path: Path) -> bool:
+        """:returns: whether ``path`` still has the bytes recorded for graph ``name``.
+
+        Size and modification time equal to the recorded ones count as unchanged
+        (as git's index does), so a large source is not hashed on every call; any
+        difference falls back to comparing SHA-256.
+        """
+        info = self.graphs.get(name, {})
+        stat = path.stat() if path.exists() else None
+        if stat is not None and info.get("size") == str(stat.st_size) and info.get("mtime_ns") == str(stat.st_mtime_ns):
+            return True
+        return info.get("sha256") == file_digest(path)
+
+    def record(self, name: str, path: Path, role: str) -> None:
+        """Note that graph ``name`` now holds ``path``."""
+        stat = path.stat()
+        self.graphs[name] = {
+            "path": str(path),
+            "sha256": file_digest(path),
+            "role": role,
+            "size": str(stat.st_size),
+            "mtime_ns": str(stat.st_mtime_ns),
+        }
+
     def sync(self, kg: KnowledgeGraph, files: Sequence[Path], role: str = "source") -> list[Path]:
         """Bring the store's ``role`` graphs in line with ``files``.
 
+        Files are parsed inside Oxigraph. A graph being replaced is parsed once
+        beforehand, so a bad file leaves the old copy in place.
+
         :returns: the files that were (re)loaded.
         """
-        from .store import graph_name, parse_file
+        from .store import check_file, graph_name, load_file
 
         wanted = {graph_name(p).value: p for p in files}
-        changed = [p for name, p in wanted.items() if self.graphs.get(name, {}).get("sha256") != file_digest(p)]
+        changed = {name: p for name, p in wanted.items() if not self.unchanged(name, p)}
         stale = [name for name, info in self.graphs.items() if info.get("role") == role and name not in wanted]
-        parsed = {graph_name(p).value: parse_file(p) for p in changed}
-        for name in stale + list(parsed):
+        for name, path in changed.items():
+            if kg.store.contains_named_graph(ox.NamedNode(name)):
+                check_file(path)
+        for name in stale + list(changed):
             if kg.store.contains_named_graph(ox.NamedNode(name)):
                 kg.store.remove_graph(ox.NamedNode(name))
             self.graphs.pop(name, None)
-        for name, quads in parsed.items():
-            kg.add_quads(quads)
-            self.graphs[name] = {"path": str(wanted[name]), "sha256": file_digest(wanted[name]), "role": role}
+        for name, path in changed.items():
+            load_file(kg.store, path, ox.NamedNode(name))
+            self.record(name, path, role)
         if changed or stale:
             kg.store.flush()
             self.write()
-        return changed
+        return list(changed.values())
 
     def link(self, kg: KnowledgeGraph, files: Sequence[Path], progress: TextIO | None) -> list[LinkResult]:
         """Link external vocabularies into the store (role ``linked``); a file whose bytes are unchanged is not re-read.
@@ -92,7 +121,7 @@ class Manifest:
                 results.append(LinkResult(path, name.value, count_triples(kg, name)))
                 continue
             results.append(link_file(kg, path, progress))
-            self.graphs[name.value] = {"path": str(path.resolve()), "sha256": digest, "role": "linked"}
+            self.record(name.value, path.resolve(), "linked")
             kg.store.flush()
             self.write()
         return results

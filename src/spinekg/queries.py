@@ -163,6 +163,12 @@ def checks(directory: Path | None = None) -> dict[str, PreparedQuery]:
     return dict(_catalogue(directory or resources.checks_dir()))
 
 
+@cache
+def lookup_query() -> str:
+    """:returns: the text of the internal label lookup query."""
+    return read_query(resources.lookup_dir() / "entities-by-label.rq").text
+
+
 def get(name: str, directory: Path | None = None) -> PreparedQuery:
     """:returns: the prepared query ``name``.
     :raises UnknownNameError: listing the closest names when there is none."""

@@ -48,6 +48,11 @@ def updates_dir() -> Path:
     return queries_dir() / "updates"
 
 
+def lookup_dir() -> Path:
+    """:returns: the folder of the internal queries spinekg runs itself (label lookup)."""
+    return queries_dir() / "lookup"
+
+
 def article_path() -> Path:
     """:returns: the shipped source article text."""
     return data_dir() / ARTICLE_FILE

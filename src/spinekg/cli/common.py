@@ -34,7 +34,7 @@ def add_graph_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=os.environ.get("SPINEKG_STORE") or None,
         help="use a persistent on-disk store in DIR (default: $SPINEKG_STORE, else in memory); "
-        "sources are re-read only when their SHA-256 changed",
+        "sources and --load files are re-read only when their SHA-256 changed",
     )
 
 
@@ -42,10 +42,7 @@ def load_graph(args: argparse.Namespace) -> KnowledgeGraph:
     """:returns: the packaged graph (in memory, or the on-disk store) plus any ``--load`` files."""
     if args.store is None:
         return KnowledgeGraph.load(extra=args.load)
-    kg = KnowledgeGraph.open(args.store)
-    if args.load:
-        kg.add_files(args.load)
-    return kg
+    return KnowledgeGraph.open(args.store, extra=args.load)
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:
