@@ -34,11 +34,10 @@ from . import queries, resources
 from .errors import InputError, RemoteError
 from .remote_http import Auth, Reply, Transport, find_auth
 from .results import Results, Term, rows_from_json
-from .store import GRAPH_BASE, KnowledgeGraph
+from .store import GRAPH_BASE, PUBLISHED_GRAPH, KnowledgeGraph
 from .terms import is_iri
 
 #: Where ``push`` writes, and what ``query`` reads, unless told otherwise.
-PUBLISHED_GRAPH = GRAPH_BASE + "published"
 STAGING_BASE = GRAPH_BASE + "staging/"
 #: Skolem IRIs for blank nodes pushed by SPARQL Update (RDF 1.1 Concepts §3.5).
 GENID_BASE = "https://w3id.org/spinekg/.well-known/genid/"

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 GRAPH_BASE = "https://w3id.org/spinekg/graph/"
 INFERRED_GRAPH = ox.NamedNode(GRAPH_BASE + "inferred")
+#: The named graph ``spinekg push`` writes on a remote server, and remote queries read.
+PUBLISHED_GRAPH = GRAPH_BASE + "published"
 
 #: File extensions spinekg reads, and their RDF syntax. Chosen by name, never sniffed.
 FORMATS: dict[str, ox.RdfFormat] = {

@@ -80,7 +80,7 @@ def emit(text: str | bytes, output: Path | None) -> None:
 def add_endpoint_options(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
     """Options that send the command to a remote SPARQL endpoint (credentials come from the
     environment or the config file, never from the command line)."""
-    from ..remote import PUBLISHED_GRAPH
+    from ..store import PUBLISHED_GRAPH
 
     parser.add_argument(
         "--endpoint", metavar="URL", required=required, help="SPARQL query endpoint of a remote server (exit code 3 when it fails)"

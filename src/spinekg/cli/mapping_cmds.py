@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import mappings
-from ..vocab import CheckReport, Status, check_mappings
 from .common import emit
+
+if TYPE_CHECKING:
+    from ..vocab import CheckReport
 
 FORMATS = ("sssom", "rdf")
 
@@ -37,6 +40,8 @@ def cmd_mappings(args: argparse.Namespace) -> int:
 
 def cmd_check_mappings(args: argparse.Namespace) -> int:
     """Check the mappings; exit 1 on any unknown id or identifier-pattern failure."""
+    from ..vocab import check_mappings  # imports the vocabulary packages: only for this command
+
     report = check_mappings(args.mappings)
     emit(report_json(report) if args.format == "json" else report_text(report), None)
     return 1 if report.failed else 0
@@ -44,6 +49,8 @@ def cmd_check_mappings(args: argparse.Namespace) -> int:
 
 def report_text(report: CheckReport) -> str:
     """:returns: a per-vocabulary summary table, then one line per row that is not plainly verified."""
+    from ..vocab import Status
+
     columns = list(Status)
     lines = ["vocabulary  " + "  ".join(s.value for s in columns) + "  source"]
     for prefix, counts in report.counts().items():
