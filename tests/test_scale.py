@@ -77,7 +77,7 @@ def test_a_bad_file_leaves_the_store_unchanged(tiny, tmp_path):
     good.write_text("<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n")
     bad.write_text("<http://example.org/s> <http://example.org/p> .\n")
     before = set(tiny.store)
-    with pytest.raises(SourceFileError, match="bad.ttl"):
+    with pytest.raises(SourceFileError, match=r"bad\.ttl"):
         tiny.add_files([good, bad])
     assert set(tiny.store) == before
 
