@@ -133,7 +133,11 @@ def main() -> None:
     parser.add_argument("--validate-max", type=parse_size, default=100_000, help="largest size to validate")
     parser.add_argument("--reason-max", type=parse_size, default=100_000, help="largest size to reason over")
     parser.add_argument("--reason-timeout", type=float, default=600)
+    parser.add_argument("--render", type=Path, metavar="JSON", help="only re-render the report from figures saved with --json")
     args = parser.parse_args()
+    if args.render:
+        args.out.write_text(report.render(json.loads(args.render.read_text())), encoding="utf-8")
+        return
     args.work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     print("packaged graph: cold CLI", file=sys.stderr, flush=True)
