@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 from enum import StrEnum
@@ -13,7 +12,7 @@ import pyoxigraph as ox
 
 from . import resources
 from .atomic import atomic_write
-from .store import KnowledgeGraph
+from .store import INFERRED_GRAPH, KnowledgeGraph
 from .terms import prefix_map
 
 
@@ -36,7 +35,7 @@ def write(kg: KnowledgeGraph, fmt: ExportFormat, out: BinaryIO, *, include_infer
     :param include_inferred: include the reasoner's graph.
     """
     if fmt is ExportFormat.NQUADS:
-        quads = (q for q in kg.store if include_inferred or q.graph_name != _inferred())
+        quads = (q for q in kg.store if include_inferred or q.graph_name != INFERRED_GRAPH)
         ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
     elif fmt is ExportFormat.JSONLD:
         write_jsonld(kg, out, include_inferred=include_inferred)
@@ -63,19 +62,6 @@ def write_union(kg: KnowledgeGraph, fmt: ox.RdfFormat, out: BinaryIO, *, include
     if head is not None:
         out.write(b"\n")
         ox.serialize(itertools.chain([head], rest), out, fmt, prefixes=prefixes)
-
-
-def _inferred() -> ox.NamedNode:
-    from .store import INFERRED_GRAPH
-
-    return INFERRED_GRAPH
-
-
-def jsonld_bytes(kg: KnowledgeGraph, *, include_inferred: bool = True) -> bytes:
-    """:returns: compact JSON-LD using the shipped ``@context`` (embedded, so no fetch is needed)."""
-    buffer = io.BytesIO()
-    write_jsonld(kg, buffer, include_inferred=include_inferred)
-    return buffer.getvalue()
 
 
 def write_jsonld(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
