@@ -3,7 +3,7 @@
 Each generated article brings a source document, sentences with quote and
 position selectors, a condition, muscles, and facts whose OWL axiom
 annotations point (``prov:wasDerivedFrom``) at the sentences. Shared pools of
-nerves (with branches), symptoms, triggers and treatments grow with the number
+named nerves (with branches), symptoms, triggers and treatments grow with the number
 of articles, so a parameterised query returns about the same number of rows at
 every size. A vocabulary of classes with labels, synonyms, ``rdfs:subClassOf``
 and SKOS mappings makes up about a fifth of the triples.
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: Bump when the shape of the output changes, so cached files are regenerated.
-VERSION = 1
+VERSION = 2
 TRIPLES_PER_ARTICLE = 200
 SENTENCES = 6
 MUSCLES = 3
@@ -135,14 +135,24 @@ def pools(plan: Plan) -> Iterator[str]:
     """Yield the shared nerves (with branches that are part of them), symptoms, triggers and treatments."""
     for n in range(plan.nerves):
         nerve = f"kg:gen-nerve-{n}"
-        yield _individual(nerve, "skg:Nerve", nerve_label(n), f"nerve {n}")
+        yield _individual(nerve, "skg:NamedNerve", nerve_label(n), f"nerve {n}")
         for b in range(2):
             branch = f"kg:gen-nerve-{n}-branch-{b}"
-            yield _individual(branch, "skg:Nerve", f"generated nerve {n} branch {b}")
-            yield _fact(branch, "skg:partOf", nerve, _sentence(n % plan.articles, 0), None)
+            yield _individual(branch, "skg:NamedNerve", f"generated nerve {n} branch {b}")
+            yield _fact(branch, "skg:branchOf", nerve, _sentence(n % plan.articles, 0), None)
     for kind, cls in (("symptom", "skg:SignOrSymptom"), ("trigger", "skg:Trigger"), ("treatment", "skg:Treatment")):
         for i in range(plan.pool):
             yield _individual(f"kg:gen-{kind}-{i}", cls, f"generated {kind} {i}", f"{kind} {i}")
+
+
+def distinct(plan: Plan) -> Iterator[str]:
+    """Yield the owl:AllDifferent of every generated muscle and nerve, so a reasoner can count them (OWL has no unique names)."""
+    yield "[] a owl:AllDifferent ;\n    owl:distinctMembers (\n"
+    for a in range(plan.articles):
+        yield "".join(f"        kg:gen-muscle-{a}-{m}\n" for m in range(MUSCLES))
+    for n in range(plan.nerves):
+        yield f"        kg:gen-nerve-{n} kg:gen-nerve-{n}-branch-0 kg:gen-nerve-{n}-branch-1\n"
+    yield "    ) .\n"
 
 
 def vocabulary(plan: Plan, rng: random.Random) -> Iterator[str]:
@@ -169,6 +179,7 @@ def generate(triples: int, target: Path, seed: int = 6) -> Path:
         for a in range(plan.articles):
             out.writelines(article_sources(a))
             out.writelines(article_facts(a, plan, rng))
+        out.writelines(distinct(plan))
         out.writelines(vocabulary(plan, rng))
     return target
 

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 EXAMPLES: dict[str, list[dict[str, str]]] = {
     "causes": [{}, {"condition": "lower back muscle spasm"}],
-    "co-spasm-muscles": [{"muscle": "multifidus"}, {"muscle": "iliacus"}],
+    "co-spasm-muscles": [{}, {"muscle": "multifidus"}, {"muscle": "iliacus"}],
     "course": [{}, {"condition": "lower back muscle spasm"}],
+    "involved-muscles": [{}, {"condition": "lower back muscle spasm"}],
     "evidence": [{"entity": "cough"}, {"entity": "quadratus lumborum"}],
     "linked-terms": [{"entity": "low back pain"}, {"entity": "muscle spasm"}],
-    "muscles-by-nerve": [{"nerve": "lumbar plexus"}, {"nerve": "L4"}],
-    "nerves-of-muscle": [{"muscle": "gluteus maximus"}, {"muscle": "psoas major"}],
+    "muscle-classes": [{}, {"muscle": "psoas major"}],
+    "muscles-by-nerve": [
+        {"nerve": "lumbar plexus"},
+        {"nerve": "L4"},
+        {"nerve": "ventral rami"},
+        {"nerve": "medial branch of the L3 dorsal ramus"},
+    ],
+    "nerves-of-muscle": [{"muscle": "gluteus maximus"}, {"muscle": "psoas major"}, {"muscle": "erector spinae"}],
     "risk-factors": [{}, {"condition": "lower back muscle spasm"}],
     "schemaorg-codes": [{"entity": "low back pain"}, {"entity": "femoral nerve"}],
     "schemaorg-facts": [{"entity": "lower back muscle spasm"}, {"entity": "muscles of the back"}],
@@ -21,7 +28,7 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
     "search": [{"text": "spasm"}, {"text": "SLIPPED"}],
     "spine-elements": [{}, {"class": "skeletal muscle"}],
     "symptoms": [{}, {"condition": "lower back muscle spasm"}],
-    "treatments": [{}, {"treatment": "kg:massage"}],
+    "treatments": [{}, {"treatment": "kg:massage"}, {"condition": "lower back muscle spasm"}],
     "types": [{"entity": "multifidus"}, {"entity": "slipped disc"}],
     "triggers": [{}, {"condition": "lower back muscle spasm"}],
 }

@@ -31,7 +31,7 @@ def test_queries_lists_names_and_parameters(capsys):
 def test_query_table_shows_labels(capsys):
     code, out, _ = run(capsys, "query", "muscles-by-nerve", "--param", "nerve=lumbar plexus")
     assert code == 0
-    assert "psoas major" in out and "(3 rows)" in out
+    assert "psoas major" in out and "(6 rows)" in out  # psoas major and iliacus at the femoral nerve's roots L2-L4
 
 
 def test_query_json_is_w3c_sparql_results(capsys):
@@ -48,7 +48,7 @@ def test_query_csv(capsys):
     code, out, _ = run(capsys, "query", "nerves-of-muscle", "-p", "muscle=iliacus", "-f", "csv")
     lines = out.splitlines()
     assert code == 0
-    assert lines[0].startswith("muscle,muscleLabel,nerve")
+    assert lines[0].startswith("muscle,muscleLabel,unit,unitLabel,level")
     assert "https://w3id.org/spinekg/id/femoral-nerve" in out
 
 
@@ -82,7 +82,7 @@ def test_validate_reports_focus_path_message_and_exits_1(capsys):
     code, out, _ = run(capsys, "validate", str(RESOURCES / "shapes" / "MuscleShape-bad.ttl"), str(RESOURCES / "shapes" / "base.ttl"))
     assert code == 1
     assert "focus: https://w3id.org/spinekg/id/m" in out
-    assert "path: https://w3id.org/spinekg/ontology/innervatedBy" in out
+    assert "path: https://w3id.org/spinekg/ontology/suppliedThrough" in out
 
 
 def test_validate_json(capsys):

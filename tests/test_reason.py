@@ -17,11 +17,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from spinekg import resources
 from spinekg.cli import main
 from spinekg.errors import InconsistentOntologyError, ReasonerUnavailableError
 from spinekg.export import ExportFormat, write
 from spinekg.reason import Reasoner, infer, reason
 from spinekg.store import INFERRED_GRAPH, KnowledgeGraph
+from spinekg.validate import validate
 
 from .conftest import RESOURCES
 
@@ -29,7 +31,8 @@ KG = "https://w3id.org/spinekg/id/"
 SKG = "https://w3id.org/spinekg/ontology/"
 OWL_NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
 SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-SHARES_AS_PREDICATE = b"> <https://w3id.org/spinekg/ontology/sharesNerveWith> <"  # N-Triples: used as a predicate
+SUPPLIED_AS_PREDICATE = b"> <https://w3id.org/spinekg/ontology/suppliedThrough> <"  # N-Triples: used as a predicate, only inferred
+COSPASM_MEMBERS = "SELECT ?entity WHERE { ?entity a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <https://w3id.org/spinekg/ontology/CoSpasmRiskMuscle> }"
 
 pytestmark = pytest.mark.jvm
 
@@ -56,14 +59,20 @@ def test_released_graph_is_consistent_without_unsatisfiable_classes(reasoned) ->
 @pytest.mark.parametrize(
     ("individual", "cls"),
     [
-        ("multifidus", "IntrinsicBackMuscle"),  # innervated by the dorsal rami
-        ("erector-spinae", "IntrinsicBackMuscle"),
-        ("erector-spinae", "CoSpasmRiskMuscle"),  # the dorsal rami supply four distinct muscles
-        ("multifidus", "CoSpasmRiskMuscle"),
-        ("quadratus-lumborum", "VentralRamusInnervatedMuscle"),  # ventral rami, lumbar plexus
-        ("psoas-major", "VentralRamusInnervatedMuscle"),  # lumbar plexus itself
-        ("iliacus", "VentralRamusInnervatedMuscle"),  # femoral nerve, part of the lumbar plexus
-        ("psoas-major", "LumbarInnervatedMuscle"),  # segmental supply L1-L3
+        ("lumbar-multifidus", "IntrinsicBackMuscle"),  # medial branches of the L1-L5 dorsal rami
+        ("multifidus", "IntrinsicBackMuscle"),  # through its lumbar part
+        ("iliocostalis-lumborum", "IntrinsicBackMuscle"),  # lateral branches
+        ("longissimus-thoracis", "IntrinsicBackMuscle"),  # through its lumbar fibres (intermediate branches)
+        ("lumbar-multifidus", "CoSpasmRiskMuscle"),  # shares the L1-L4 dorsal rami with longissimus and iliocostalis
+        ("multifidus", "CoSpasmRiskMuscle"),  # a whole muscle is one when its part is
+        ("psoas-major", "CoSpasmRiskMuscle"),  # shares the L1-L4 ventral rami with quadratus lumborum
+        ("iliacus", "CoSpasmRiskMuscle"),  # shares the femoral nerve with psoas major
+        ("quadratus-lumborum", "VentralRamusInnervatedMuscle"),  # T12-L4 ventral rami
+        ("iliacus", "VentralRamusInnervatedMuscle"),  # femoral nerve, which arises from the L2-L4 ventral rami
+        ("gluteus-maximus", "VentralRamusInnervatedMuscle"),  # inferior gluteal nerve, from the L5-S2 ventral rami
+        ("iliacus", "LumbarInnervatedMuscle"),  # the femoral nerve's roots are lumbar
+        ("gluteus-maximus", "LumbarInnervatedMuscle"),  # L5 is among the inferior gluteal nerve's roots
+        ("quadratus-lumborum", "LumbarInnervatedMuscle"),
         ("muscle-injury", "MuscleInjury"),
         ("muscle-injury", "SpineElementInjury"),  # it damages the muscles of the back, recorded as part of the spine
         ("muscle-tear", "MuscleInjury"),  # MuscleTear < MuscleStrain, which damages a muscle
@@ -71,9 +80,11 @@ def test_released_graph_is_consistent_without_unsatisfiable_classes(reasoned) ->
         ("slipped-disc", "SpineElementInjury"),
         ("nerve-injury", "NerveInjury"),
         ("spinal-injury", "SpinalInjury"),
-        ("muscle-spasm", "ProtectiveResponse"),  # protects the injured body part
+        ("destabilised-spine-portion", "SpineElement"),  # part of the spine (s12)
+        ("muscle-spasm", "ProtectiveResponse"),  # aims to protect the injured body part (s05)
         ("muscle-spasm", "Response"),
-        ("emergency-spinal-immobilisation", "ProtectiveResponse"),  # protects the spine
+        ("lower-back-muscle-spasm", "ProtectiveResponse"),  # tries to protect a portion of the spine (s12)
+        ("emergency-spinal-immobilisation", "ProtectiveResponse"),  # aims to stabilise the spine (s10)
     ],
 )
 def test_inferred_class_membership(reasoned, individual: str, cls: str) -> None:
@@ -86,10 +97,13 @@ def test_inferred_class_membership(reasoned, individual: str, cls: str) -> None:
     ("individual", "cls"),
     [
         ("gluteus-maximus", "IntrinsicBackMuscle"),  # inferior gluteal nerve, not a dorsal ramus
+        ("psoas-major", "IntrinsicBackMuscle"),
+        ("quadratus-lumborum", "IntrinsicBackMuscle"),
         ("gluteus-maximus", "CoSpasmRiskMuscle"),  # the only muscle its nerve supplies here
-        ("multifidus", "VentralRamusInnervatedMuscle"),
+        ("spinalis", "CoSpasmRiskMuscle"),  # no nerve recorded
         ("back-muscles", "CoSpasmRiskMuscle"),  # one muscle on 'the main nerve supplying the muscle'
-        ("iliacus", "LumbarInnervatedMuscle"),  # no segmental supply recorded for the muscle itself
+        ("erector-spinae", "CoSpasmRiskMuscle"),  # a muscle group, not a muscle
+        ("lumbar-multifidus", "VentralRamusInnervatedMuscle"),
         ("nerve-injury", "SpineElementInjury"),  # a nerve is not an element of the spine here
     ],
 )
@@ -98,21 +112,32 @@ def test_not_inferred(reasoned, individual: str, cls: str) -> None:
     assert cls not in types_of(kg, individual)
 
 
-def test_muscles_on_one_nerve_share_it_and_others_do_not(reasoned) -> None:
+def test_reasoner_and_query_agree_on_co_spasm(reasoned) -> None:
+    """The ontology's CoSpasmRiskMuscle and the co-spasm-muscles query say the same thing."""
     kg, _ = reasoned
-    assert inferred(kg, "erector-spinae", "sharesNerveWith", "multifidus")
-    assert inferred(kg, "multifidus", "sharesNerveWith", "erector-spinae")
-    assert inferred(kg, "psoas-major", "sharesNerveWith", "quadratus-lumborum")
-    assert not inferred(kg, "multifidus", "sharesNerveWith", "psoas-major")
-    assert not inferred(kg, "gluteus-maximus", "sharesNerveWith", "iliacus")
+    members = set(kg.sparql(COSPASM_MEMBERS).values("entity"))
+    answered = set(KnowledgeGraph.load().query("co-spasm-muscles").values("muscle"))
+    assert members == answered
+    assert len(members) == 10
+
+
+def test_supply_through_the_tree_is_inferred(reasoned) -> None:
+    kg, _ = reasoned
+    assert inferred(kg, "lumbar-multifidus", "suppliedThrough", "dorsal-ramus-l3")
+    assert inferred(kg, "lumbar-multifidus", "suppliedThrough", "spinal-nerve-l3")
+    assert inferred(kg, "multifidus", "suppliedThrough", "medial-branch-l5")  # through its part
+    assert inferred(kg, "iliacus", "suppliedThrough", "ventral-ramus-l2")  # a root of the femoral nerve
+    assert inferred(kg, "iliacus", "suppliedThrough", "lumbar-plexus")
+    assert not inferred(kg, "iliacus", "suppliedThrough", "spinal-nerve-l5")
+    assert not inferred(kg, "lumbar-multifidus", "suppliedThrough", "ventral-ramus-l3")
 
 
 def test_inverse_of_innervated_by_is_materialised(reasoned) -> None:
     kg, report = reasoned
-    assert inferred(kg, "dorsal-rami", "innervates", "multifidus")
-    assert inferred(kg, "lumbar-plexus", "innervates", "psoas-major")
+    assert inferred(kg, "medial-branch-l3", "innervates", "lumbar-multifidus")
+    assert inferred(kg, "femoral-nerve", "innervates", "iliacus")
     values = {(f.subject.label, f.predicate.iri, f.object.label) for f in report.property_values}
-    assert ("dorsal ramus of spinal nerve", SKG + "innervates", "multifidus") in values
+    assert ("medial branch of the L3 dorsal ramus", SKG + "innervates", "lumbar multifidus") in values
 
 
 def test_subclass_links_come_from_the_definitions(reasoned) -> None:
@@ -135,8 +160,8 @@ def test_inferred_triples_stay_in_their_own_graph(reasoned) -> None:
     asserted = set(kg.triples(include_inferred=False))
     assert len(in_inferred) == report.inferred_triples > 0
     assert not in_inferred & asserted
-    share = ox.NamedNode(SKG + "sharesNerveWith")
-    assert not any(t.predicate == share for t in asserted)
+    supplied = ox.NamedNode(SKG + "suppliedThrough")
+    assert not any(t.predicate == supplied for t in asserted)
 
 
 def test_export_asserted_only_excludes_inferences(reasoned) -> None:
@@ -146,8 +171,8 @@ def test_export_asserted_only_excludes_inferences(reasoned) -> None:
         buffer = io.BytesIO()
         write(kg, ExportFormat.NTRIPLES, buffer, include_inferred=include)
         outputs[include] = buffer.getvalue()
-    assert SHARES_AS_PREDICATE not in outputs[False]
-    assert SHARES_AS_PREDICATE in outputs[True]
+    assert SUPPLIED_AS_PREDICATE not in outputs[False]
+    assert SUPPLIED_AS_PREDICATE in outputs[True]
 
 
 def test_cli_export_inferred_and_asserted_only(tmp_path: Path) -> None:
@@ -155,7 +180,7 @@ def test_cli_export_inferred_and_asserted_only(tmp_path: Path) -> None:
     assert main(["export", "-f", "ntriples", "--inferred", "-o", str(both)]) == 0
     assert main(["export", "-f", "ntriples", "--asserted-only", "-o", str(asserted)]) == 0
     assert b"IntrinsicBackMuscle> ." in both.read_bytes()
-    assert SHARES_AS_PREDICATE not in asserted.read_bytes()
+    assert SUPPLIED_AS_PREDICATE not in asserted.read_bytes()
 
 
 def test_cli_reason_writes_inferred_turtle(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -165,7 +190,7 @@ def test_cli_reason_writes_inferred_turtle(tmp_path: Path, capsys: pytest.Captur
     assert report["consistent"] and report["ok"] and report["reasoner"] == "hermit"
     triples = [q.triple for q in ox.parse(path=str(out), format=ox.RdfFormat.TURTLE)]
     assert len(triples) == report["inferred_triples"]
-    multifidus = ox.Triple(ox.NamedNode(KG + "multifidus"), ox.NamedNode(SKG + "sharesNerveWith"), ox.NamedNode(KG + "erector-spinae"))
+    multifidus = ox.Triple(ox.NamedNode(KG + "multifidus"), ox.NamedNode(SKG + "suppliedThrough"), ox.NamedNode(KG + "dorsal-ramus-l4"))
     assert multifidus in triples
 
 
@@ -223,3 +248,14 @@ def test_without_java_reason_exits_2_and_queries_still_work(tmp_path: Path) -> N
     assert "multifidus" in done.stdout
     done = _cli_without_java(tmp_path, "export", "--inferred")
     assert done.returncode == 2
+
+
+def test_reasoner_and_query_agree_on_every_way_of_sharing_a_nerve() -> None:
+    """One fixture with each way two muscles can, or cannot, share a supplying nerve (tests/resources/cospasm)."""
+    ontology = sorted(resources.ontology_dir().glob("*.ttl"))
+    kg = KnowledgeGraph.load([*ontology, RESOURCES / "shapes" / "base.ttl", RESOURCES / "cospasm" / "ways.ttl"])
+    assert validate(kg).conforms
+    answered = {iri.removeprefix(KG) for iri in kg.query("co-spasm-muscles").values("muscle")}
+    reason(kg)
+    members = {iri.removeprefix(KG) for iri in kg.sparql(COSPASM_MEMBERS).values("entity")}
+    assert members == answered == {"a1", "a2", "b1", "b2", "c1", "c2", "w", "w1", "g1"}

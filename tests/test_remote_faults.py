@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from spinekg.cli import main
-from spinekg.remote import STAGING_BASE, Endpoint, render_update
+from spinekg.remote import CHUNK_TRIPLES, STAGING_BASE, Endpoint, render_update
 
 pytestmark = pytest.mark.server
 SELECT_JSON = b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}'
@@ -209,19 +209,24 @@ def test_failing_graph_store_put_leaves_the_graph(fault, oxigraph, previous, kg,
     assert state(oxigraph, kg) == (previous, set())
 
 
+def _staging_requests(kg) -> int:
+    """:returns: how many SPARQL Update requests fill the staging graph with the packaged graph."""
+    return -(-sum(1 for _ in kg.triples(include_inferred=False)) // CHUNK_TRIPLES)
+
+
 @pytest.mark.parametrize(
     ("actions", "message"),
     [
-        ([forward, status(500, b"disk full"), status(500, b"disk full"), forward], "HTTP 500"),
-        ([forward, slow(10), forward], "timeout"),  # a timeout is not retried
-        ([forward, forward, forward, status(500, b"MOVE failed"), forward], "MOVE failed"),  # MOVE is not retried
-        ([forward], None),
+        (lambda n: [forward, status(500, b"disk full"), status(500, b"disk full"), forward], "HTTP 500"),
+        (lambda n: [forward, slow(10), forward], "timeout"),  # a timeout is not retried
+        (lambda n: [*[forward] * n, status(500, b"MOVE failed"), forward], "MOVE failed"),  # MOVE is not retried
+        (lambda n: [forward], None),
     ],
     ids=["500", "timeout", "move", "no-fault"],
 )
 def test_update_push_failing_midway_leaves_the_graph(fault, oxigraph, previous, kg, capsys, actions, message):
-    # chunks of 1000 triples: requests 1-3 insert into the staging graph, 4 is the MOVE, then the drop
-    server = fault(actions, upstream=oxigraph.base)
+    # requests 1..n insert chunks into the staging graph, n+1 is the MOVE, then the drop
+    server = fault(actions(_staging_requests(kg)), upstream=oxigraph.base)
     code, err = run(capsys, [*push_argv(server, "--retries", "1", "--timeout", "1")], limit=15)
     if message is None:  # the control: the same route without a fault pushes the whole graph
         assert code == 0
