@@ -81,7 +81,7 @@ class Raw:
 
     def turtle(self, out: BinaryIO) -> None:
         """Write Turtle with the project's prefixes."""
-        from spinekg.terms import prefix_map
+        from spinekg.namespaces import prefix_map
 
         self.store.dump(out, ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefix_map())
 

@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from spinekg.graph import KnowledgeGraph
 from spinekg.link import link_file
-from spinekg.store import KnowledgeGraph
 
 OBO = "http://purl.obolibrary.org/obo/BENCH_"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"

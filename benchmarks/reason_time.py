@@ -23,8 +23,8 @@ def whole_process(runs: int) -> list[float]:
 
 def steps(runs: int) -> dict[str, list[float]]:
     """:returns: per-step times inside one process (graph load, then reason())."""
+    from spinekg.graph import KnowledgeGraph
     from spinekg.reason import reason
-    from spinekg.store import KnowledgeGraph
 
     found: dict[str, list[float]] = {"load graph": [], "reason()": []}
     for _ in range(runs):

@@ -27,9 +27,10 @@ from typing import Any
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
-import generate  # noqa: E402
 import report  # noqa: E402
 from timing import Stat  # noqa: E402
+
+from spinekg import synthetic as generate  # noqa: E402
 
 ROOT = HERE.parent
 ONTOLOGY = ROOT / "ontology" / "spinekg.ttl"

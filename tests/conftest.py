@@ -35,7 +35,7 @@ def article_text() -> str:
 @pytest.fixture
 def tiny() -> KnowledgeGraph:
     """A tiny graph (ontology + tests/resources/tiny.ttl) for tests of mechanics, not medical content."""
-    return KnowledgeGraph.load([*sorted(resources.ontology_dir().glob("*.ttl")), RESOURCES / "tiny.ttl"])
+    return KnowledgeGraph.load([*resources.ontology_sources(), RESOURCES / "tiny.ttl"])
 
 
 def _require_virtuoso() -> bool:

@@ -42,3 +42,15 @@ def cases() -> list[tuple[str, dict[str, str]]]:
 def case_id(case: tuple[str, dict[str, str]]) -> str:
     name, params = case
     return name + "".join(f"[{k}={v}]" for k, v in params.items())
+
+
+#: Why spinekg refuses a parameter value (spinekg.params.resolve); every refusal names one of them.
+REFUSALS = (
+    "no entity is labelled",
+    "names several entities",
+    "is not a valid absolute IRI",
+    "does not expand to a valid IRI",
+    "the graph has nothing about",
+    "value longer than",
+    "value is empty",
+)

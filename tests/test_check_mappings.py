@@ -10,7 +10,7 @@ import pytest
 
 from spinekg import mappings
 from spinekg.cli import main
-from spinekg.vocab import Status, check_mappings
+from spinekg.mapping_check import Status, check_mappings
 
 HEADER = "".join(line for line in mappings.default_path().read_text(encoding="utf-8").splitlines(keepends=True) if line.startswith("#"))
 COLUMNS = "subject_id\tsubject_label\tpredicate_id\tobject_id\tobject_label\tmapping_justification\n"

@@ -17,9 +17,8 @@ CHECKS = queries.checks()
 
 
 def _rows(check: str, fixture: Path) -> list[dict[str, str]]:
-    ontology = sorted(resources.ontology_dir().glob("*.ttl"))
-    kg = KnowledgeGraph.load([*ontology, FIXTURES.parent / "shapes" / "base.ttl", fixture])
-    return queries.run_select(kg.store, CHECKS[check].text).as_dicts()
+    with KnowledgeGraph.load([*resources.ontology_sources(), FIXTURES.parent / "shapes" / "base.ttl", fixture]) as kg:
+        return kg.select(CHECKS[check].text).as_dicts()
 
 
 def test_every_check_has_fixtures() -> None:

@@ -12,7 +12,10 @@ from hypothesis import strategies as st
 
 from spinekg import queries
 from spinekg.errors import InputError
+from spinekg.params import MAX_VALUE_LENGTH
 from spinekg.queries import ParamType
+
+from .query_examples import REFUSALS
 
 PIECES = [
     '"',
@@ -68,9 +71,12 @@ def _selects_only_its_value(kg, run, name, param, value) -> None:
     """``run(name, **params)`` either refuses the value cleanly or returns only rows it selects."""
     try:
         term = kg.bind(queries.get(name), {param.name: value})[param.name]
-        results = run(name, **{param.name: value})
-    except InputError:
+    except InputError as refused:  # refused cleanly: it names the parameter and a documented reason
+        assert str(refused).startswith(f"parameter {param.name!r}: ")
+        assert any(reason in str(refused) for reason in REFUSALS), refused
+        assert param.type is ParamType.IRI or not value.strip() or len(value) > MAX_VALUE_LENGTH
         return
+    results = run(name, **{param.name: value})
     assert set(results.column(param.name)) <= {term}
     if param.type is ParamType.STRING:
         assert all(value.lower() in m.value.lower() for m in results.column("matched"))

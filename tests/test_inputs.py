@@ -70,13 +70,14 @@ def test_missing_file_and_directory(tmp_path, capsys):
 
 def test_persistent_store_keeps_its_copy_when_a_changed_source_breaks(tmp_path):
     source = _write(tmp_path, "data.ttl", GOOD)
-    kg = KnowledgeGraph.open(tmp_path / "store", [source])
-    assert len(kg) == 1
-    del kg
+    with KnowledgeGraph.open(tmp_path / "store", [source]) as kg:
+        assert len(kg) == 1
     source.write_text(GOOD + "ex:broken ex:b \n")
     with pytest.raises(SourceFileError, match=r"data.ttl:4"):
         KnowledgeGraph.open(tmp_path / "store", [source])
     source.write_text(GOOD)  # same bytes as the manifest records: nothing is re-read
-    assert len(KnowledgeGraph.open(tmp_path / "store", [source])) == 1
+    with KnowledgeGraph.open(tmp_path / "store", [source]) as kg:
+        assert len(kg) == 1
     source.write_text(GOOD + "ex:x ex:b ex:y .\n")
-    assert len(KnowledgeGraph.open(tmp_path / "store", [source])) == 2
+    with KnowledgeGraph.open(tmp_path / "store", [source]) as kg:
+        assert len(kg) == 2

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import gc
+import importlib
 import io
 import json
 from pathlib import Path
 
 import pytest
 
-from spinekg import link as link_module
 from spinekg.cli import main
 from spinekg.errors import SourceFileError
+from spinekg.graph import KnowledgeGraph
 from spinekg.link import link, link_file
-from spinekg.persist import MANIFEST
-from spinekg.store import KnowledgeGraph
+from spinekg.manifest import MANIFEST
 
 from .conftest import RESOURCES
 
@@ -37,12 +36,12 @@ def test_linked_terms_reach_across(linked: KnowledgeGraph) -> None:
 
 
 def test_linked_vocabulary_has_its_own_graph(linked: KnowledgeGraph) -> None:
-    graphs = {q.graph_name.value for q in linked.store.quads_for_pattern(None, None, None)}
+    graphs = {q.graph_name.value for q in linked.oxigraph.quads_for_pattern(None, None, None)}
     assert "https://w3id.org/spinekg/graph/linked/hp-slice" in graphs
 
 
 def test_progress_is_reported_for_large_files(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(link_module, "PROGRESS_MIN_BYTES", 0)
+    monkeypatch.setattr(importlib.import_module("spinekg.link"), "PROGRESS_MIN_BYTES", 0)
     out = io.StringIO()
     link_file(KnowledgeGraph(), SLICE, progress=out)
     assert "linking hp-slice.owl: 100%" in out.getvalue()
@@ -70,7 +69,6 @@ def test_link_persists_in_the_store(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "45 triples" in capsys.readouterr().out
     roles = {info["role"] for info in json.loads((store / MANIFEST).read_text())["graphs"].values()}
     assert roles == {"source", "linked"}
-    gc.collect()
     assert main(["query", "linked-terms", "-p", "entity=kg:back-pain", "--store", str(store), "-f", "json"]) == 0
     assert "Sciatica" in capsys.readouterr().out
 

@@ -9,7 +9,7 @@ import pytest
 from rdflib import RDF, SH, Graph, Literal, Namespace
 
 from spinekg import mappings, resources
-from spinekg.store import KnowledgeGraph
+from spinekg.graph import KnowledgeGraph
 from spinekg.validate import shacl_violations
 
 from .conftest import RESOURCES

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 from pathlib import Path
 
@@ -11,7 +10,8 @@ import pytest
 
 from spinekg import mappings, resources
 from spinekg.errors import SourceFileError
-from spinekg.store import GRAPH_BASE, KnowledgeGraph
+from spinekg.graph import KnowledgeGraph
+from spinekg.namespaces import GRAPH_BASE
 
 MAPPING_SET = mappings.read_sssom(mappings.default_path())
 OWN_BASE = "https://w3id.org/spinekg/"
@@ -75,7 +75,7 @@ def test_obo_prefix_is_the_obo_purl_base() -> None:
 @pytest.mark.parametrize("row", MAPPING_SET.mappings, ids=lambda m: f"{m.subject_id}-{m.object_id}")
 def test_row_subject_exists_with_its_label(row: mappings.Mapping, kg: KnowledgeGraph) -> None:
     iri = MAPPING_SET.expand(row.subject_id)
-    labels = kg.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None)
+    labels = kg.oxigraph.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None)
     assert row.subject_label in {q.object.value for q in labels}
     assert row.mapping_justification.startswith("semapv:")
     assert row.comment, "every row records the check that was done"
@@ -93,18 +93,17 @@ def test_no_duplicate_rows() -> None:
 
 def test_load_puts_skos_links_in_the_mappings_graph(kg: KnowledgeGraph) -> None:
     graph = ox.NamedNode(GRAPH_BASE + "mappings")
-    assert len(list(kg.store.quads_for_pattern(None, None, None, graph))) == len(MAPPING_SET.mappings)
+    assert len(list(kg.oxigraph.quads_for_pattern(None, None, None, graph))) == len(MAPPING_SET.mappings)
     uberon = ox.NamedNode("http://purl.obolibrary.org/obo/UBERON_0001298")
-    assert any(q.subject.value.endswith("/psoas-major") for q in kg.store.quads_for_pattern(None, None, uberon, graph))
+    assert any(q.subject.value.endswith("/psoas-major") for q in kg.oxigraph.quads_for_pattern(None, None, uberon, graph))
 
 
 def test_persistent_store_holds_the_mappings(tmp_path: Path) -> None:
-    kg = KnowledgeGraph.open(tmp_path / "store")
-    assert kg.store.contains_named_graph(ox.NamedNode(GRAPH_BASE + "mappings"))
-    size = len(kg)
-    del kg
-    gc.collect()
-    assert len(KnowledgeGraph.open(tmp_path / "store")) == size
+    with KnowledgeGraph.open(tmp_path / "store") as kg:
+        assert kg.oxigraph.contains_named_graph(ox.NamedNode(GRAPH_BASE + "mappings"))
+        size = len(kg)
+    with KnowledgeGraph.open(tmp_path / "store") as kg:
+        assert len(kg) == size
 
 
 def test_turtle_export_round_trips() -> None:

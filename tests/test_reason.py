@@ -21,8 +21,9 @@ from spinekg import resources
 from spinekg.cli import main
 from spinekg.errors import InconsistentOntologyError, ReasonerUnavailableError
 from spinekg.export import ExportFormat, write
+from spinekg.graph import KnowledgeGraph
+from spinekg.namespaces import INFERRED_GRAPH
 from spinekg.reason import Reasoner, infer, reason
-from spinekg.store import INFERRED_GRAPH, KnowledgeGraph
 from spinekg.validate import validate
 
 from .conftest import RESOURCES
@@ -46,7 +47,7 @@ def types_of(kg: KnowledgeGraph, individual: str) -> set[str]:
 def inferred(kg: KnowledgeGraph, subject: str, predicate: str, obj: str) -> bool:
     """:returns: whether the triple is in the reasoner's graph."""
     s, p, o = (ox.NamedNode(KG + subject), ox.NamedNode(SKG + predicate), ox.NamedNode(KG + obj))
-    return any(True for _ in kg.store.quads_for_pattern(s, p, o, INFERRED_GRAPH))
+    return any(True for _ in kg.oxigraph.quads_for_pattern(s, p, o, INFERRED_GRAPH))
 
 
 def test_released_graph_is_consistent_without_unsatisfiable_classes(reasoned) -> None:
@@ -156,7 +157,7 @@ def test_subclass_links_come_from_the_definitions(reasoned) -> None:
 
 def test_inferred_triples_stay_in_their_own_graph(reasoned) -> None:
     kg, report = reasoned
-    in_inferred = {q.triple for q in kg.store.quads_for_pattern(None, None, None, INFERRED_GRAPH)}
+    in_inferred = {q.triple for q in kg.oxigraph.quads_for_pattern(None, None, None, INFERRED_GRAPH)}
     asserted = set(kg.triples(include_inferred=False))
     assert len(in_inferred) == report.inferred_triples > 0
     assert not in_inferred & asserted
@@ -207,7 +208,7 @@ def test_inconsistent_graph_leaves_no_stale_inferences() -> None:
     kg.replace_graph(INFERRED_GRAPH, [stale])
     with pytest.raises(InconsistentOntologyError, match="inconsistent"):
         infer(kg)
-    assert not list(kg.store.quads_for_pattern(None, None, None, INFERRED_GRAPH))
+    assert not list(kg.oxigraph.quads_for_pattern(None, None, None, INFERRED_GRAPH))
 
 
 def test_unsatisfiable_fixture_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
@@ -252,8 +253,7 @@ def test_without_java_reason_exits_2_and_queries_still_work(tmp_path: Path) -> N
 
 def test_reasoner_and_query_agree_on_every_way_of_sharing_a_nerve() -> None:
     """One fixture with each way two muscles can, or cannot, share a supplying nerve (tests/resources/cospasm)."""
-    ontology = sorted(resources.ontology_dir().glob("*.ttl"))
-    kg = KnowledgeGraph.load([*ontology, RESOURCES / "shapes" / "base.ttl", RESOURCES / "cospasm" / "ways.ttl"])
+    kg = KnowledgeGraph.load([*resources.ontology_sources(), RESOURCES / "shapes" / "base.ttl", RESOURCES / "cospasm" / "ways.ttl"])
     assert validate(kg).conforms
     answered = {iri.removeprefix(KG) for iri in kg.query("co-spasm-muscles").values("muscle")}
     reason(kg)

@@ -15,9 +15,9 @@ import pytest
 
 from spinekg import queries
 from spinekg.cli import main
-from spinekg.remote import STAGING_BASE, Endpoint
+from spinekg.namespaces import STAGING_BASE
+from spinekg.remote import Endpoint
 from spinekg.results import ResultFormat, Results, distinct_sorted, render
-from spinekg.terms import prefix_map
 
 from .query_examples import case_id, cases
 from .test_queries import INJECTIONS
@@ -98,7 +98,7 @@ def test_remote_results_print_exactly_as_local_ones(published, kg, server, fmt):
     endpoint = published(server, "graph-store")
     for name, params in cases():
         local, remote = _tie_free(kg.query(name, **params)), _tie_free(endpoint.query(name, **params))
-        assert render(remote, fmt, prefix_map()) == render(local, fmt, prefix_map()), name
+        assert render(remote, fmt) == render(local, fmt), name
 
 
 @pytest.mark.parametrize("server", SERVERS)

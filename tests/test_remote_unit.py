@@ -9,8 +9,10 @@ import pytest
 
 from spinekg import KnowledgeGraph, queries
 from spinekg.errors import InputError
-from spinekg.remote import GENID_BASE, Endpoint, canonical_results, check_url, render_update, select_triples, skolemise
-from spinekg.remote_http import Auth, find_auth, retry_after, server_message
+from spinekg.http import Auth, find_auth, retry_after, server_message
+from spinekg.namespaces import GENID_BASE
+from spinekg.queries import render_update
+from spinekg.remote import Endpoint, canonical_results, http_url, select_triples, skolemise
 from spinekg.results import Results, distinct_sorted
 
 from .conftest import RESOURCES
@@ -34,7 +36,7 @@ def test_values_at_the_start_of_the_where_group_binds_like_substitutions(linked_
     name, params = case
     prepared = queries.get(name)
     bound = queries.bind_values(prepared.text, kg.bind(prepared, params))
-    via_values = queries.run_select(kg.store, bound)
+    via_values = queries.run_select(kg.oxigraph, bound)
     assert distinct_sorted(via_values.rows) == distinct_sorted(kg.query(name, **params).rows)
     assert len(via_values) > 0
 
@@ -42,7 +44,7 @@ def test_values_at_the_start_of_the_where_group_binds_like_substitutions(linked_
 @pytest.mark.parametrize("value", INJECTIONS, ids=range(len(INJECTIONS)))
 def test_injection_strings_in_values_stay_one_literal(kg, value):
     bound = queries.bind_values(queries.get("search").text, {"text": ox.Literal(value)})
-    assert len(queries.run_select(kg.store, bound)) == 0
+    assert len(queries.run_select(kg.oxigraph, bound)) == 0
 
 
 def test_braces_in_comments_strings_and_iris_are_not_the_group():
@@ -96,7 +98,7 @@ def test_virtuoso_booleans_are_made_canonical():
 @pytest.mark.parametrize("url", ["ftp://example.org/sparql", "example.org/sparql", "https://user:secret@example.org/sparql"])
 def test_endpoint_urls_are_checked(url):
     with pytest.raises(InputError):
-        check_url(url)
+        http_url(url)
 
 
 def test_graph_must_be_an_iri():

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import io
 import json
-import sys
-from pathlib import Path
 
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from spinekg import KnowledgeGraph, resources
+from spinekg import synthetic as generate
 from spinekg.errors import SourceFileError
 from spinekg.export import ExportFormat, write
 from spinekg.validate import validate
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-import generate
 
 ONTOLOGY = resources.ontology_dir() / "spinekg.ttl"
 
@@ -76,21 +72,21 @@ def test_a_bad_file_leaves_the_store_unchanged(tiny, tmp_path):
     good, bad = tmp_path / "good.ttl", tmp_path / "bad.ttl"
     good.write_text("<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n")
     bad.write_text("<http://example.org/s> <http://example.org/p> .\n")
-    before = set(tiny.store)
+    before = set(tiny.oxigraph)
     with pytest.raises(SourceFileError, match=r"bad\.ttl"):
         tiny.add_files([good, bad])
-    assert set(tiny.store) == before
+    assert set(tiny.oxigraph) == before
 
 
 def test_store_reloads_a_load_file_only_when_it_changes(tmp_path):
     extra = tmp_path / "extra.ttl"
     extra.write_text('<http://example.org/s> <http://www.w3.org/2000/01/rdf-schema#label> "one" .\n')
-    KnowledgeGraph.open(tmp_path / "store", [ONTOLOGY], extra=[extra])
+    KnowledgeGraph.open(tmp_path / "store", [ONTOLOGY], extra=[extra]).close()
     manifest = json.loads((tmp_path / "store" / "spinekg-manifest.json").read_text())
     assert any(info["role"] == "load" for info in manifest["graphs"].values())
     extra.write_text('<http://example.org/s> <http://www.w3.org/2000/01/rdf-schema#label> "two" .\n')
-    kg = KnowledgeGraph.open(tmp_path / "store", [ONTOLOGY], extra=[extra])
-    assert kg.labels.lookup("two") == {"http://example.org/s"}
-    assert kg.labels.lookup("one") == set()
-    del kg
-    assert KnowledgeGraph.open(tmp_path / "store", [ONTOLOGY]).labels.lookup("two") == set()
+    with KnowledgeGraph.open(tmp_path / "store", [ONTOLOGY], extra=[extra]) as kg:
+        assert kg.labels.lookup("two") == {"http://example.org/s"}
+        assert kg.labels.lookup("one") == set()
+    with KnowledgeGraph.open(tmp_path / "store", [ONTOLOGY]) as kg:
+        assert kg.labels.lookup("two") == set()

@@ -16,8 +16,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 
+from spinekg.graph import KnowledgeGraph
 from spinekg.schemaorg import jsonld_bytes
-from spinekg.store import KnowledgeGraph
 
 SDO = "http://schema.org/"
 RDFS_SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+__all__ = ["atomic_write"]
+
 
 @contextlib.contextmanager
 def atomic_write(target: Path | str) -> Iterator[BinaryIO]:

@@ -9,6 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+__all__ = [
+    "AmbiguousNameError",
+    "InconsistentOntologyError",
+    "InputError",
+    "QuerySyntaxError",
+    "QueryTimeoutError",
+    "ReasonerUnavailableError",
+    "RemoteError",
+    "ShapesError",
+    "SourceFileError",
+    "SpinekgError",
+    "UnknownNameError",
+]
+
 
 class SpinekgError(Exception):
     """Root of all spinekg errors."""
@@ -55,12 +69,6 @@ class QuerySyntaxError(InputError):
 
 class QueryTimeoutError(InputError, TimeoutError):
     """A query ran past its time limit."""
-
-
-class ValidationError(SpinekgError):
-    """Raised only where a caller asked for conforming data and it did not conform."""
-
-    exit_code = 1
 
 
 class ShapesError(InputError):

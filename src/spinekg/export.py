@@ -1,4 +1,17 @@
-"""Serialise the graph: Turtle, N-Triples, N-Quads (pyoxigraph) and compact JSON-LD with the shipped context (:mod:`spinekg.jsonld`)."""
+"""Serialise the graph: the writer registry (format -> writer) and atomic export to a file.
+
+Turtle, N-Triples and N-Quads are written by Oxigraph, compact JSON-LD with the
+shipped context by :mod:`spinekg.jsonld`, the article page's schema.org JSON-LD by
+:mod:`spinekg.schemaorg`. As in sssom-py, :data:`WRITER_FUNCTIONS` is the one list
+of formats; the command line builds its choices from it.
+
+>>> import io
+>>> from spinekg import KnowledgeGraph
+>>> out = io.BytesIO()
+>>> get_writer_function("ntriples")(KnowledgeGraph.load(), out, include_inferred=False)
+>>> out.getvalue().count(b"\\n") > 2000
+True
+"""
 
 from __future__ import annotations
 
@@ -6,14 +19,18 @@ import itertools
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import pyoxigraph as ox
 
-from . import resources
+from . import jsonld, resources, schemaorg
 from .atomic import atomic_write
-from .store import INFERRED_GRAPH, KnowledgeGraph
-from .terms import prefix_map
+from .errors import UnknownNameError
+from .graph import KnowledgeGraph
+from .namespaces import INFERRED_GRAPH, prefix_map
+from .reason import infer
+
+__all__ = ["WRITER_FUNCTIONS", "ExportFormat", "Writer", "export", "export_graph", "get_writer_function", "write"]
 
 
 class ExportFormat(StrEnum):
@@ -26,66 +43,91 @@ class ExportFormat(StrEnum):
     SCHEMAORG = "schemaorg"
 
 
-_OX = {ExportFormat.TURTLE: ox.RdfFormat.TURTLE, ExportFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES}
+class Writer(Protocol):
+    """Writes the graph to a binary stream; ``include_inferred`` adds the reasoner's graph."""
+
+    def __call__(self, kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
+        """Write ``kg`` to ``out``."""
 
 
-def write(kg: KnowledgeGraph, fmt: ExportFormat, out: BinaryIO, *, include_inferred: bool = True) -> None:
-    """Serialise the union graph (or, for N-Quads, every named graph) to ``out``.
-
-    :param include_inferred: include the reasoner's graph.
-    """
-    if fmt is ExportFormat.NQUADS:
-        quads = (q for q in kg.store if include_inferred or q.graph_name != INFERRED_GRAPH)
-        ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
-    elif fmt is ExportFormat.JSONLD:
-        write_jsonld(kg, out, include_inferred=include_inferred)
-    elif fmt is ExportFormat.SCHEMAORG:
-        from .schemaorg import jsonld_bytes as schemaorg_bytes
-
-        out.write(schemaorg_bytes(kg))
-    else:
-        write_union(kg, _OX[fmt], out, include_inferred=include_inferred)
-
-
-def write_union(kg: KnowledgeGraph, fmt: ox.RdfFormat, out: BinaryIO, *, include_inferred: bool = True) -> None:
-    """Write the union graph as Turtle or N-Triples.
+def _union(fmt: ox.RdfFormat) -> Writer:
+    """:returns: a writer of the union graph in ``fmt`` (Turtle or N-Triples).
 
     The largest graph is serialised by Oxigraph itself; the other graphs follow
     as a second block of the same document (Turtle allows prefixes to be
     declared again), without the triples already written.
     """
-    prefixes = prefix_map() if fmt is ox.RdfFormat.TURTLE else None
-    first = kg.graphs(include_inferred=include_inferred)[0]
-    kg.store.dump(out, fmt, from_graph=first, prefixes=prefixes)
-    rest = kg.triples(include_inferred=include_inferred, skip_first=True)
-    head = next(rest, None)
-    if head is not None:
-        out.write(b"\n")
-        ox.serialize(itertools.chain([head], rest), out, fmt, prefixes=prefixes)
+
+    def write(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
+        prefixes = prefix_map() if fmt is ox.RdfFormat.TURTLE else None
+        first = kg.graphs(include_inferred=include_inferred)[0]
+        kg.oxigraph.dump(out, fmt, from_graph=first, prefixes=prefixes)
+        rest = kg.triples(include_inferred=include_inferred, written=[first])
+        head = next(rest, None)
+        if head is not None:
+            out.write(b"\n")
+            ox.serialize(itertools.chain([head], rest), out, fmt, prefixes=prefixes)
+
+    return write
 
 
-def write_jsonld(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
-    """Write compact JSON-LD with the shipped ``@context``, streamed from the store (see :mod:`spinekg.jsonld`)."""
-    from . import jsonld
+def _nquads(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
+    """Write every named graph as N-Quads."""
+    quads = (q for q in kg.oxigraph if include_inferred or q.graph_name != INFERRED_GRAPH)
+    ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
 
+
+def _jsonld(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
+    """Write compact JSON-LD with the shipped ``@context``, streamed from the store."""
     context = json.loads(resources.context_path().read_text(encoding="utf-8"))["@context"]
     jsonld.write(kg.triples(include_inferred=include_inferred), context, out)
 
 
-def export(kg: KnowledgeGraph, fmt: ExportFormat, target: Path | str, *, include_inferred: bool = True) -> None:
+def _schemaorg(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
+    """Write the article page's schema.org JSON-LD (from asserted facts only)."""
+    out.write(schemaorg.jsonld_bytes(kg))
+
+
+#: Export format -> writer (as sssom-py's ``WRITER_FUNCTIONS``).
+WRITER_FUNCTIONS: dict[ExportFormat, Writer] = {
+    ExportFormat.TURTLE: _union(ox.RdfFormat.TURTLE),
+    ExportFormat.NTRIPLES: _union(ox.RdfFormat.N_TRIPLES),
+    ExportFormat.NQUADS: _nquads,
+    ExportFormat.JSONLD: _jsonld,
+    ExportFormat.SCHEMAORG: _schemaorg,
+}
+
+
+def get_writer_function(fmt: ExportFormat | str) -> Writer:
+    """:returns: the writer for an export format (its enum member or CLI name).
+    :raises UnknownNameError: for a format with no writer."""
+    try:
+        return WRITER_FUNCTIONS[ExportFormat(fmt)]
+    except ValueError:
+        raise UnknownNameError(f"no export format named {fmt!r}", [f.value for f in ExportFormat]) from None
+
+
+def write(kg: KnowledgeGraph, fmt: ExportFormat | str, out: BinaryIO, *, include_inferred: bool = True) -> None:
+    """Serialise the union graph (or, for N-Quads, every named graph) to ``out``."""
+    get_writer_function(fmt)(kg, out, include_inferred=include_inferred)
+
+
+def export(kg: KnowledgeGraph, fmt: ExportFormat | str, target: Path | str, *, include_inferred: bool = True) -> None:
     """Write an export to ``target`` atomically (a killed process never leaves half a file)."""
+    writer = get_writer_function(fmt)
     with atomic_write(target) as handle:
-        write(kg, fmt, handle, include_inferred=include_inferred)
+        writer(kg, handle, include_inferred=include_inferred)
 
 
-def export_inferred(kg: KnowledgeGraph, target: Path | str) -> int:
-    """Write only the reasoner's graph as Turtle to ``target``, atomically.
+def export_graph(kg: KnowledgeGraph, fmt: ExportFormat | str, target: Path | str | BinaryIO, *, inferred: bool = False) -> None:
+    """What ``spinekg export`` does: optionally run the reasoner, then write to a file (atomically) or a stream.
 
-    :returns: the number of triples written.
+    :param inferred: run HermiT first and include what it infers (needs Java).
+    :raises InconsistentOntologyError: with ``inferred``, when the graph is inconsistent.
     """
-    from .store import INFERRED_GRAPH
-
-    triples = [q.triple for q in kg.store.quads_for_pattern(None, None, None, INFERRED_GRAPH)]
-    with atomic_write(target) as handle:
-        ox.serialize(triples, handle, ox.RdfFormat.TURTLE, prefixes=prefix_map())
-    return len(triples)
+    if inferred:
+        infer(kg)
+    if isinstance(target, str | Path):
+        export(kg, fmt, target, include_inferred=inferred)
+    else:
+        write(kg, fmt, target, include_inferred=inferred)

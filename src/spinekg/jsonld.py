@@ -10,8 +10,11 @@ small, conservative subset of the JSON-LD 1.1 compaction rules:
   that datatype, a ``@language`` container for language-tagged strings, an
   uncoerced term for anything);
 - every other predicate is written as a compact IRI (``prefix:local``) with a
-  value object, using only prefixes whose IRI ends in ``/`` or ``#`` (JSON-LD 1.1
-  treats no other simple term as a prefix).
+  value object. Compact IRIs come from a :class:`~spinekg.namespaces.PrefixMap`, the
+  rule of every other output (the longest namespace wins), over the context's
+  prefixes whose IRI ends in ``/`` or ``#``: JSON-LD 1.1 (its rule for compact IRIs)
+  treats no other simple term as a prefix, so ``UBERON_`` IRIs are written
+  ``obo:UBERON_...`` here and ``UBERON:...`` everywhere else.
 
 The output expands to the same graph (tests check the round trip with rdflib).
 """
@@ -26,8 +29,10 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from .namespaces import RDF_TYPE, XSD_STRING, PrefixMap
+
+__all__ = ["Compactor", "TermDefinition", "write"]
+
 Value = str | dict[str, str]
 
 
@@ -57,8 +62,7 @@ class Compactor:
 
     def __init__(self, context: dict[str, Any]) -> None:
         prefixes = {k: v for k, v in context.items() if isinstance(v, str) and not k.startswith("@") and v.endswith(("/", "#"))}
-        self._prefixes = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda item: -len(item[0]))
-        self._by_namespace = {ns: p for p, ns in prefixes.items()}
+        self._curies = PrefixMap(prefixes)
         self._iris: dict[str, str] = {}
         self.terms: dict[str, list[TermDefinition]] = {}
         for name, body in context.items():
@@ -75,21 +79,11 @@ class Compactor:
         return prefixes[prefix] + local if sep and prefix in prefixes else value
 
     def iri(self, iri: str) -> str:
-        """:returns: the shortest safe compact form of an IRI (cached)."""
+        """:returns: the compact form of an IRI (cached); the IRI itself when no prefix fits."""
         found = self._iris.get(iri)
         if found is None:
-            cut = max(iri.rfind("/"), iri.rfind("#")) + 1
-            prefix = self._by_namespace.get(iri[:cut])
-            if prefix is not None and cut < len(iri):
-                self._iris[iri] = f"{prefix}:{iri[cut:]}"
-                return self._iris[iri]
-            found = iri
-            for ns, prefix in self._prefixes:
-                local = iri[len(ns) :]
-                if iri.startswith(ns) and local and not local.startswith("//"):
-                    found = f"{prefix}:{local}"
-                    break
-            self._iris[iri] = found
+            curie = self._curies.compress(iri)
+            found = self._iris[iri] = curie if curie and not curie.partition(":")[2].startswith("//") else iri
         return found
 
     def value(self, obj: ox.NamedNode | ox.BlankNode | ox.Literal) -> Value:
@@ -114,7 +108,7 @@ class Compactor:
 
     def add(self, node: dict[str, Any], predicate: str, obj: Any) -> None:
         """Add one property value to a node object (a second value turns the entry into a list)."""
-        if predicate == RDF_TYPE and isinstance(obj, ox.NamedNode):
+        if predicate == RDF_TYPE.value and isinstance(obj, ox.NamedNode):
             _put(node, "@type", self.iri(obj.value))
             return
         for term in self.terms.get(predicate, ()):

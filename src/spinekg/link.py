@@ -16,7 +16,11 @@ from typing import BinaryIO, TextIO, cast
 import pyoxigraph as ox
 
 from .errors import SourceFileError
-from .store import KnowledgeGraph, linked_graph_name, rdf_format
+from .graph import KnowledgeGraph
+from .manifest import Manifest, file_digest
+from .readers import get_reader, linked_graph_name
+
+__all__ = ["LINK_FORMATS", "LinkResult", "count_triples", "link", "link_file", "link_files"]
 
 #: Files at least this large report progress on stderr.
 PROGRESS_MIN_BYTES = 8 * 1024 * 1024
@@ -61,21 +65,22 @@ def link_file(kg: KnowledgeGraph, path: Path | str, progress: TextIO | None = sy
     """
     path = Path(path)
     graph = linked_graph_name(path)
-    fmt = rdf_format(path)
-    if fmt not in LINK_FORMATS:
+    fmt = get_reader(path).syntax
+    if fmt is None or fmt not in LINK_FORMATS:
         raise SourceFileError(path, "link reads OWL RDF/XML (.owl/.rdf/.xml), Turtle (.ttl) or N-Triples (.nt)")
     if not path.is_file():
         raise SourceFileError(path, "no such file" if not path.exists() else "not a regular file")
     size = path.stat().st_size
     out = progress if size >= PROGRESS_MIN_BYTES else None
-    if kg.store.contains_named_graph(graph):
-        kg.store.remove_graph(graph)
+    store = kg.oxigraph
+    if store.contains_named_graph(graph):
+        store.remove_graph(graph)
     try:
         with path.open("rb") as handle:
             reader = cast(BinaryIO, _ProgressReader(handle, size, out, path.name))
-            kg.store.bulk_load(reader, fmt, base_iri=path.resolve().as_uri(), to_graph=graph)
+            store.bulk_load(reader, fmt, base_iri=path.resolve().as_uri(), to_graph=graph)
     except (SyntaxError, ValueError, OSError) as err:
-        kg.store.remove_graph(graph)
+        store.remove_graph(graph)
         raise SourceFileError(path, f"cannot be read as RDF: {getattr(err, 'msg', None) or err}") from None
     if out is not None:
         out.write("\n")
@@ -85,13 +90,32 @@ def link_file(kg: KnowledgeGraph, path: Path | str, progress: TextIO | None = sy
 
 def count_triples(kg: KnowledgeGraph, graph: ox.NamedNode) -> int:
     """:returns: the number of triples in one named graph."""
-    return sum(1 for _ in kg.store.quads_for_pattern(None, None, None, graph))
+    return sum(1 for _ in kg.graph_triples(graph))
 
 
 def link(kg: KnowledgeGraph, paths: list[Path], progress: TextIO | None = sys.stderr) -> list[LinkResult]:
-    """Link several files; with an on-disk store, record them in its manifest (role ``linked``)."""
-    from .persist import Manifest
+    """Link several files; with an on-disk store, record them in its manifest (role ``linked``),
+    and a file whose bytes are unchanged since it was linked is not read again.
 
+    :returns: one result per file.
+    """
     if kg.directory is None:
         return [link_file(kg, p, progress) for p in paths]
-    return Manifest.read(kg.directory).link(kg, paths, progress)
+    manifest = Manifest.read(kg.directory)
+    results = []
+    for path in paths:
+        name, digest = linked_graph_name(path), file_digest(path)
+        if manifest.graphs.get(name.value, {}).get("sha256") == digest and kg.oxigraph.contains_named_graph(name):
+            results.append(LinkResult(path, name.value, count_triples(kg, name)))
+            continue
+        results.append(link_file(kg, path, progress))
+        manifest.record(name.value, path.resolve(), "linked")
+        kg.oxigraph.flush()
+        manifest.write()
+    return results
+
+
+def link_files(paths: list[Path], store: Path | str | None = None, progress: TextIO | None = sys.stderr) -> list[LinkResult]:
+    """What ``spinekg link`` does: link files into the on-disk ``store`` (kept), or into the packaged graph for this run only."""
+    with KnowledgeGraph.open(store) if store is not None else KnowledgeGraph.load() as kg:
+        return link(kg, paths, progress)

@@ -11,14 +11,28 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import SourceFileError
+from . import resources
+from .errors import SourceFileError, UnknownNameError
+
+__all__ = [
+    "SSSOM_SUFFIX",
+    "WRITER_FUNCTIONS",
+    "Mapping",
+    "MappingSet",
+    "default_path",
+    "get_writer_function",
+    "read_sssom",
+    "render",
+    "sssom_quads",
+    "to_triples",
+    "to_turtle",
+]
 
 SSSOM_SUFFIX = ".sssom.tsv"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -60,19 +74,13 @@ class MappingSet:
     path: Path | None = None
     curie_map: dict[str, str] = field(default_factory=dict)
 
-    @cached_property
-    def converter(self):  # type: ignore[no-untyped-def]
-        """The ``curies.Converter`` built from the set's curie_map (plus skos and semapv)."""
-        from curies import Converter
-
-        return Converter.from_prefix_map({**_BUILTIN, **self.curie_map})
-
     def expand(self, curie: str) -> str:
         """:returns: the IRI of ``curie``, expanded strictly with the set's own curie_map.
 
         A plain lookup rather than ``curies``: this runs on every load of the graph,
         where importing curies (and pydantic) would triple a cold CLI query's time;
-        the curie_map itself is checked against bioregistry by the tests.
+        the curie_map itself is checked against bioregistry and against the shipped
+        context (:func:`spinekg.namespaces.prefix_map`) by the tests.
 
         :raises SourceFileError: when its prefix is not in the curie_map or the local part is empty."""
         prefix, sep, local = curie.partition(":")
@@ -150,7 +158,7 @@ def to_triples(mapping_set: MappingSet) -> list[ox.Triple]:
 
 
 def sssom_quads(path: Path, graph: ox.NamedNode) -> list[ox.Quad]:
-    """Parse an SSSOM file into quads in ``graph`` (used by :func:`spinekg.store.parse_file`)."""
+    """Parse an SSSOM file into quads in ``graph`` (the reader :mod:`spinekg.readers` uses for ``*.sssom.tsv``)."""
     return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in to_triples(read_sssom(path))]
 
 
@@ -160,16 +168,35 @@ def to_turtle(mapping_set: MappingSet) -> bytes:
     return ox.serialize(to_triples(mapping_set), format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
 
 
-def coverage(mapping_set: MappingSet) -> dict[str, set[str]]:
-    """:returns: subject CURIE -> the object prefixes it has at least one mapping to."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for m in mapping_set.mappings:
-        found[m.subject_id].add(m.object_prefix)
-    return dict(found)
+def to_sssom_tsv(mapping_set: MappingSet) -> bytes:
+    """:returns: the mapping set as SSSOM TSV: the file it was read from, byte for byte."""
+    if mapping_set.path is None:
+        raise ValueError("this mapping set was not read from a file")
+    return mapping_set.path.read_bytes()
+
+
+#: Output formats of ``spinekg mappings``: name -> writer (as sssom-py's ``WRITER_FUNCTIONS``).
+WRITER_FUNCTIONS: dict[str, Callable[[MappingSet], bytes]] = {"sssom": to_sssom_tsv, "rdf": to_turtle}
+
+
+def get_writer_function(name: str) -> Callable[[MappingSet], bytes]:
+    """:returns: the writer for output format ``name``.
+    :raises UnknownNameError: for a format with no writer."""
+    try:
+        return WRITER_FUNCTIONS[name]
+    except KeyError:
+        raise UnknownNameError(f"no mapping writer named {name!r}", sorted(WRITER_FUNCTIONS)) from None
+
+
+def render(path: Path | str | None, fmt: str) -> bytes:
+    """What ``spinekg mappings`` prints: a mapping set (default: the packaged one) in output format ``fmt``.
+
+    :raises SourceFileError: when the file cannot be read; :raises UnknownNameError: for an unknown format.
+    """
+    writer = get_writer_function(fmt)
+    return writer(read_sssom(path if path is not None else default_path()))
 
 
 def default_path() -> Path:
     """:returns: the packaged mapping set."""
-    from . import resources
-
-    return resources.data_dir() / "mappings.sssom.tsv"
+    return resources.mappings_path()

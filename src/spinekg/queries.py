@@ -8,7 +8,9 @@ SPARQL for any engine::
     #+   nerve: {type: iri, description: the nerve}
 
 A parameter is bound as an RDF term (pyoxigraph ``substitutions``), never by
-editing the query text. Parameter ``type`` is ``iri`` (an entity: IRI, CURIE or
+editing the query text. This module holds the only SPARQL renderers: a ``VALUES``
+block for a remote endpoint (:func:`bind_values`) and the SPARQL Update templates
+of ``queries/updates`` (:func:`render_update`), both written from RDF terms. Parameter ``type`` is ``iri`` (an entity: IRI, CURIE or
 label) or ``string`` (a literal); ``kind: class`` makes a label resolve to
 a class rather than an individual; ``optional: true`` leaves it unbound when not
 given, so the query answers for every value.
@@ -17,7 +19,7 @@ given, so the query answers for every value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -28,7 +30,26 @@ import pyoxigraph as ox
 
 from . import resources
 from .errors import InputError, QuerySyntaxError, SourceFileError, UnknownNameError
-from .results import Results, Term
+from .results import Answer, Results, RowStream, Term
+
+__all__ = [
+    "Param",
+    "ParamKind",
+    "ParamType",
+    "PreparedQuery",
+    "bind_values",
+    "catalogue",
+    "checks",
+    "get",
+    "lookup_query",
+    "query_errors",
+    "read_query",
+    "render_update",
+    "require_params",
+    "run",
+    "run_select",
+    "values_block",
+]
 
 _HEADER = re.compile(r"^#\+\s?(.*)$")
 _KEY = re.compile(r"^(\w+):\s*(.*)$")
@@ -43,6 +64,7 @@ _GROUP_OPEN = re.compile(
     re.DOTALL,
 )
 _VARIABLE = re.compile(r"^[A-Za-z_]\w*$")
+_PLACEHOLDER = re.compile(r"\$([A-Za-z_]\w*)")
 
 
 class ParamType(StrEnum):
@@ -181,7 +203,7 @@ def get(name: str, directory: Path | None = None) -> PreparedQuery:
     raise UnknownNameError(f"no prepared query named {name!r}", close or sorted(queries))
 
 
-def check_params(query: PreparedQuery, bindings: Mapping[str, Term]) -> None:
+def require_params(query: PreparedQuery, bindings: Mapping[str, Term]) -> None:
     """:raises InputError: for an undeclared parameter or a missing required one."""
     for name in bindings:
         query.param(name)
@@ -190,48 +212,51 @@ def check_params(query: PreparedQuery, bindings: Mapping[str, Term]) -> None:
         raise InputError(f"query {query.name!r} needs parameter(s): {', '.join(missing)} (use --param NAME=VALUE)")
 
 
-def run_select(store: ox.Store, text: str, bindings: Mapping[str, Term] | None = None) -> Results:
-    """Run a SELECT query over the union of the store's graphs.
+def run(store: ox.Store, text: str, bindings: Mapping[str, Term] | None = None) -> Answer:
+    """Run any query once over the union of the store's graphs; SELECT rows come lazily.
 
     :param bindings: parameter values as RDF terms (bound, never spliced into the text).
-    :raises QuerySyntaxError: when the text does not parse or is not a SELECT query.
-    """
-    variables, rows = select_rows(store, text, bindings)
-    return Results(variables, tuple(rows))
-
-
-def select_rows(
-    store: ox.Store, text: str, bindings: Mapping[str, Term] | None = None
-) -> tuple[tuple[str, ...], Iterator[tuple[Term | None, ...]]]:
-    """Start a SELECT query and return its variables and a lazy iterator of rows (for streaming output).
-
-    :raises QuerySyntaxError: when the text does not parse, is not a SELECT query, or fails while rows are read.
+    :raises QuerySyntaxError: when the text does not parse or fails while it runs (rows included).
     """
     substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
         ox.Variable(k): v for k, v in (bindings or {}).items()
     }
-    with _query_errors():
-        solutions = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
-    if not isinstance(solutions, ox.QuerySolutions):
+    with query_errors():
+        answer = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+    if isinstance(answer, ox.QuerySolutions):
+        variables = tuple(v.value for v in answer.variables)
+        return RowStream(variables, _rows(answer, variables))
+    if isinstance(answer, ox.QueryBoolean):
+        return bool(answer)
+    with query_errors():
+        return list(answer)
+
+
+def run_select(store: ox.Store, text: str, bindings: Mapping[str, Term] | None = None) -> Results:
+    """Run a SELECT query over the union of the store's graphs and read every row.
+
+    :raises QuerySyntaxError: when the text does not parse or is not a SELECT query.
+    """
+    answer = run(store, text, bindings)
+    if not isinstance(answer, RowStream):
         raise QuerySyntaxError("expected a SELECT query")
-    variables = tuple(v.value for v in solutions.variables)
-    return variables, _rows(solutions, variables)
+    return answer.materialise()
 
 
 def _rows(solutions: ox.QuerySolutions, variables: tuple[str, ...]) -> Iterator[tuple[Term | None, ...]]:
-    with _query_errors():
+    with query_errors():
         for solution in solutions:
             yield tuple(solution[v] for v in variables)
 
 
 @contextmanager
-def _query_errors() -> Iterator[None]:
+def query_errors() -> Iterator[None]:
     """Turn pyoxigraph's parse and evaluation errors into :class:`QuerySyntaxError`."""
     try:
         yield
     except SyntaxError as err:
         raise QuerySyntaxError(f"SPARQL syntax error: {err.msg or err}") from None
-    except (ValueError, RuntimeError) as err:
+    except (ValueError, RuntimeError, OSError) as err:
         raise QuerySyntaxError(f"SPARQL evaluation error: {err}") from None
 
 
@@ -275,3 +300,30 @@ def bind_values(text: str, bindings: Mapping[str, Term]) -> str:
     if opening is None:
         raise QuerySyntaxError("query has no WHERE group to bind parameters in")
     return f"{text[: opening.end()]}\n  {values_block(bindings)}{text[opening.end() :]}"
+
+
+def render_update(name: str, **values: ox.NamedNode | Sequence[ox.Triple]) -> str:
+    """Fill the template ``queries/updates/NAME.ru``: each ``$placeholder`` becomes the
+    N-Triples form of a named node, or N-Triples of a list of triples, written by pyoxigraph.
+
+    >>> render_update("drop", graph=ox.NamedNode("https://example.org/g"))
+    'DROP SILENT GRAPH <https://example.org/g>'
+
+    :raises InputError: for a placeholder without a value.
+    """
+    text = (resources.updates_dir() / f"{name}.ru").read_text(encoding="utf-8")
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    rendered = {key: _ntriples(value) for key, value in values.items()}
+
+    def fill(match: re.Match[str]) -> str:
+        if match.group(1) not in rendered:
+            raise InputError(f"update template {name}: no value for ${match.group(1)}")
+        return rendered[match.group(1)]
+
+    return _PLACEHOLDER.sub(fill, body)
+
+
+def _ntriples(value: ox.NamedNode | Sequence[ox.Triple]) -> str:
+    if isinstance(value, ox.NamedNode):
+        return str(value)
+    return (ox.serialize(value, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")

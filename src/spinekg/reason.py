@@ -28,11 +28,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import InconsistentOntologyError, ReasonerUnavailableError
-from .store import INFERRED_GRAPH, KnowledgeGraph
+from .atomic import atomic_write
+from .errors import InconsistentOntologyError, InputError, ReasonerUnavailableError
+from .graph import KnowledgeGraph
+from .namespaces import INFERRED_GRAPH, OWL, RDF_TYPE, prefix_map
 
-OWL = "http://www.w3.org/2002/07/owl#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+__all__ = ["Entity", "Fact", "Reasoner", "ReasoningReport", "UnsatisfiableClass", "infer", "reason", "require_java", "save_inferred"]
+
 SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 EQUIVALENT_CLASS = ox.NamedNode(OWL + "equivalentClass")
 INVERSE_OF = ox.NamedNode(OWL + "inverseOf")
@@ -66,7 +68,7 @@ class Reasoner(StrEnum):
 
 
 @dataclass(frozen=True)
-class Term:
+class Entity:
     """An IRI with its label (None when the graph gives it none)."""
 
     iri: str
@@ -80,16 +82,16 @@ class Term:
 class Fact:
     """One inferred triple, with labels."""
 
-    subject: Term
-    predicate: Term
-    object: Term
+    subject: Entity
+    predicate: Entity
+    object: Entity
 
 
 @dataclass(frozen=True)
 class UnsatisfiableClass:
     """A class that can have no member, with the asserted axioms about it (Manchester-like syntax)."""
 
-    cls: Term
+    cls: Entity
     axioms: tuple[str, ...]
 
 
@@ -134,7 +136,7 @@ def require_java() -> str:
     return java
 
 
-def reason(kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT) -> ReasoningReport:
+def reason(kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT, *, save_to: Path | str | None = None) -> ReasoningReport:
     """Check consistency, classify, infer property values; store the inferences in ``INFERRED_GRAPH``.
 
     An inconsistent graph gives a report with ``consistent=False`` and an empty
@@ -142,6 +144,7 @@ def reason(kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT) -> Re
 
     :param kg: the graph; only its asserted graphs are reasoned over.
     :param reasoner: ``hermit`` (default) or ``pellet``.
+    :param save_to: also write the inferred triples there as Turtle (:func:`save_inferred`).
     :raises ReasonerUnavailableError: without Java, or when the reasoner cannot run on this Java.
     """
     reasoner = Reasoner(reasoner)
@@ -153,11 +156,16 @@ def reason(kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT) -> Re
         _run(world, reasoner, java)
     except InconsistentOntologyError as err:
         kg.replace_graph(INFERRED_GRAPH, ())
+        if save_to is not None:
+            save_inferred(kg, save_to)
         return ReasoningReport(reasoner, consistent=False, problem=str(err), seconds=time.perf_counter() - start)
     triples = _inferred(world, asserted)
     kg.replace_graph(INFERRED_GRAPH, triples)
     report = _report(kg, world, reasoner, triples)
-    return replace(report, seconds=time.perf_counter() - start)
+    report = replace(report, seconds=time.perf_counter() - start)
+    if save_to is not None:
+        save_inferred(kg, save_to)
+    return report
 
 
 def infer(kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT) -> ReasoningReport:
@@ -169,6 +177,21 @@ def infer(kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT) -> Rea
     if not report.consistent:
         raise InconsistentOntologyError(report.problem)
     return report
+
+
+def save_inferred(kg: KnowledgeGraph, target: Path | str) -> int:
+    """Write only the reasoner's graph as Turtle to ``target``, atomically.
+
+    :returns: the number of triples written.
+    :raises InputError: when ``target`` cannot be written.
+    """
+    triples = list(kg.graph_triples(INFERRED_GRAPH))
+    try:
+        with atomic_write(target) as handle:
+            ox.serialize(triples, handle, ox.RdfFormat.TURTLE, prefixes=prefix_map())
+    except OSError as err:
+        raise InputError(f"cannot write {target}: {err.strerror or err}") from None
+    return len(triples)
 
 
 def _load_world(asserted: Iterable[ox.Triple]) -> Any:
@@ -247,7 +270,7 @@ def _inverse_values(asserted: set[ox.Triple], inferred: list[ox.Triple]) -> list
 
 def _report(kg: KnowledgeGraph, world: Any, reasoner: Reasoner, triples: list[ox.Triple]) -> ReasoningReport:
     """Sort the inferred triples into the report's sections."""
-    properties = {q.subject for kind in PROPERTY_KINDS for q in kg.store.quads_for_pattern(None, RDF_TYPE, kind)}
+    properties = {t.subject for kind in PROPERTY_KINDS for t in kg.match(None, RDF_TYPE, kind)}
     sections: dict[str, list[Fact]] = {"memberships": [], "class_links": [], "property_values": [], "other": []}
     for t in triples:
         sections[_section(t, properties)].append(_fact(kg, t))
@@ -272,10 +295,10 @@ def _section(triple: ox.Triple, properties: set[Any]) -> str:
     return "property_values" if triple.predicate in properties else "other"
 
 
-def _term(kg: KnowledgeGraph, node: ox.NamedNode | ox.Literal | Any) -> Term:
+def _term(kg: KnowledgeGraph, node: ox.NamedNode | ox.Literal | Any) -> Entity:
     if isinstance(node, ox.NamedNode):
-        return Term(node.value, kg.labels.label(node.value))
-    return Term(str(node), None)
+        return Entity(node.value, kg.labels.label(node.value))
+    return Entity(str(node), None)
 
 
 def _fact(kg: KnowledgeGraph, triple: ox.Triple) -> Fact:

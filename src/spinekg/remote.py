@@ -6,19 +6,20 @@ endpoint, SPARQL Update is the fallback: blank nodes are skolemised, the triples
 in chunks into a staging graph, and one ``MOVE`` replaces the target; on failure the
 staging graph is dropped, so the target holds either the old graph or the new one.
 
-Queries go through SPARQLWrapper with the same parameter handling as local ones:
-user strings are resolved against the local graph's labels (``kg.bind``) and reach
-the server only as a ``VALUES`` block rendered from the RDF terms
-(:func:`spinekg.queries.bind_values`). Answers become :class:`~spinekg.results.Results`
-and print as local ones do.
+Queries have the same parameter handling as local ones: user strings are resolved
+against the local graph's labels (``kg.bind``) and reach the server only as a
+``VALUES`` block rendered from the RDF terms (:func:`spinekg.queries.bind_values`).
+SPARQLWrapper's public API reads the query form (``setQuery``, ``queryType``) and
+parses each answer (``QueryResult.convert``); requests go through
+:class:`~spinekg.http.Transport`, which owns timeouts, retries and credentials.
+Answers become :class:`~spinekg.results.Results` and print as local ones do.
+:class:`Endpoint` implements :class:`~spinekg.protocol.SparqlGraph`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import re
 import time
 import urllib.parse
 import urllib.request
@@ -26,24 +27,33 @@ import uuid
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from urllib.response import addinfourl
 
 import pyoxigraph as ox
 
-from . import queries, resources
+from . import queries
 from .errors import InputError, RemoteError
-from .remote_http import Auth, Reply, Transport, find_auth
-from .results import Results, Term, rows_from_json
-from .store import GRAPH_BASE, PUBLISHED_GRAPH, KnowledgeGraph
-from .terms import is_iri
+from .graph import KnowledgeGraph
+from .http import Auth, Reply, Transport, find_auth, form_request
+from .namespaces import GENID_BASE, GRAPH_BASE, PUBLISHED_GRAPH, STAGING_BASE, XSD_BOOLEAN, is_iri
+from .protocol import QueryForms
+from .queries import PreparedQuery, render_update
+from .results import Answer, Results, Term, rows_from_json
 
-#: Where ``push`` writes, and what ``query`` reads, unless told otherwise.
-STAGING_BASE = GRAPH_BASE + "staging/"
-#: Skolem IRIs for blank nodes pushed by SPARQL Update (RDF 1.1 Concepts §3.5).
-GENID_BASE = "https://w3id.org/spinekg/.well-known/genid/"
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+__all__ = [
+    "CHUNK_TRIPLES",
+    "Endpoint",
+    "PushReport",
+    "canonical_results",
+    "graph_iri",
+    "http_url",
+    "select_triples",
+    "skolemise",
+]
+
 CHUNK_TRIPLES = 1000
-_PLACEHOLDER = re.compile(r"\$([A-Za-z_]\w*)")
+#: What each answer is asked for in: W3C SPARQL JSON for SELECT and ASK, Turtle for graphs.
+JSON_ACCEPT = "application/sparql-results+json,application/json"
+TURTLE_ACCEPT = "text/turtle,application/turtle"
 
 Progress = Callable[[int, int], None]
 
@@ -59,7 +69,7 @@ class PushReport:
     seconds: float
 
 
-def check_url(url: str, what: str = "endpoint") -> str:
+def http_url(url: str, what: str = "endpoint") -> str:
     """:returns: ``url`` when it is an http(s) URL with a host.
     :raises InputError: otherwise."""
     parts = urllib.parse.urlsplit(url)
@@ -78,7 +88,7 @@ def graph_iri(value: str) -> ox.NamedNode:
     return ox.NamedNode(value)
 
 
-class Endpoint:
+class Endpoint(QueryForms):
     """A remote SPARQL service: one query URL, optionally a Graph Store and an update URL.
 
     :param url: the SPARQL query endpoint.
@@ -87,8 +97,9 @@ class Endpoint:
     :param update_url: SPARQL Update endpoint for the fallback push (default: ``url``).
     :param graph: the named graph pushes write and queries read (``default-graph-uri``);
         None queries the server's own default graph.
-    :param auth: credentials; default: looked up by :func:`~spinekg.remote_http.find_auth`.
+    :param auth: credentials; default: looked up by :func:`~spinekg.http.find_auth`.
     :param kg: the local graph whose labels resolve parameter values (default: the packaged graph).
+    :param owns_kg: :meth:`close` closes ``kg`` too (always so for the packaged graph loaded on first use).
     """
 
     def __init__(
@@ -104,14 +115,16 @@ class Endpoint:
         backoff: float = 0.5,
         verify_tls: bool = True,
         kg: KnowledgeGraph | None = None,
+        owns_kg: bool = False,
     ) -> None:
-        self.url = check_url(url)
-        self.store_url = check_url(store_url, "Graph Store endpoint") if store_url else None
-        self.update_url = check_url(update_url, "update endpoint") if update_url else self.url
+        self.url = http_url(url)
+        self.store_url = http_url(store_url, "Graph Store endpoint") if store_url else None
+        self.update_url = http_url(update_url, "update endpoint") if update_url else self.url
         self.graph = graph_iri(graph).value if graph else None
         credentials = auth if auth is not None else find_auth(self.url)
         self.transport = Transport(auth=credentials, timeout=timeout, retries=retries, backoff=backoff, verify_tls=verify_tls)
         self._kg = kg
+        self._owns_kg = owns_kg or kg is None
 
     @property
     def kg(self) -> KnowledgeGraph:
@@ -120,7 +133,17 @@ class Endpoint:
             self._kg = KnowledgeGraph.load()
         return self._kg
 
+    def close(self) -> None:
+        """Release the local graph if this endpoint opened it (an on-disk store's lock)."""
+        if self._kg is not None and self._owns_kg:
+            self._kg.close()
+            self._kg = None
+
     # ------------------------------------------------------------------ queries
+
+    def bind(self, query: PreparedQuery, params: Mapping[str, str]) -> dict[str, Term]:
+        """Resolve user strings against the local graph's labels (see :meth:`KnowledgeGraph.bind`)."""
+        return self.kg.bind(query, params)
 
     def query(self, name: str, /, **params: str) -> Results:
         """Run a prepared query on the endpoint, e.g. ``ep.query("muscles-by-nerve", nerve="L4")``.
@@ -129,49 +152,44 @@ class Endpoint:
         :raises RemoteError: when the endpoint fails.
         """
         prepared = queries.get(name)
-        text = queries.bind_values(prepared.text, self.kg.bind(prepared, params))
-        answer = self.sparql(text)
+        return self.select(prepared.text, self.bind(prepared, params))
+
+    def select(self, text: str, bindings: Mapping[str, Term] | None = None) -> Results:
+        """:returns: the rows of a SELECT query run on the endpoint, parameters sent as a ``VALUES`` block.
+        :raises RemoteError: when the endpoint fails or does not answer with rows."""
+        answer = self.answer(text, bindings)
         if not isinstance(answer, Results):
             raise RemoteError(f"malformed response from {self.url}: expected SELECT results")
         return answer
 
-    def sparql(self, text: str) -> Results | bool | list[ox.Triple]:
-        """Run a SPARQL query (not an update) on the endpoint.
+    def answer(self, text: str, bindings: Mapping[str, Term] | None = None) -> Answer:
+        """Run any query once on the endpoint (rows are read completely: the server sends them in one body).
 
-        :returns: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE.
         :raises InputError: for an update request (use :meth:`push`).
         :raises RemoteError: when the endpoint fails or answers something unreadable.
         """
-        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+        from SPARQLWrapper import JSON, TURTLE
 
-        wrapper = SPARQLWrapper(self.url, agent="spinekg")
-        wrapper.setOnlyConneg(True)  # ask by Accept header only, no format=/output= parameters
-        wrapper.setQuery(text)
-        if wrapper.isSparqlUpdateRequest():
-            raise InputError("updates are not run through 'sparql'; publish with 'push'")
-        form = wrapper.queryType or ""
-        wrapper.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
-        wrapper.setMethod(POST)  # form-encoded: Virtuoso 7.2 never answers application/sparql-query bodies
-        if self.graph:
-            wrapper.addDefaultGraph(self.graph)
-        reply = self.transport.send(wrapper._createRequest())  # SPARQLWrapper builds, Transport sends
-        return self._convert(reply, wrapper.returnFormat, form)
+        text = queries.bind_values(text, bindings) if bindings else text
+        form = query_form(text)
+        fmt, accept = (JSON, JSON_ACCEPT) if form in ("SELECT", "ASK") else (TURTLE, TURTLE_ACCEPT)
+        reply = self.transport.send(form_request(self.url, {"query": text, "default-graph-uri": self.graph}, accept))
+        return self._convert(reply, fmt, form)
 
     def _convert(self, reply: Reply, fmt: str, form: str) -> Results | bool | list[ox.Triple]:
         from SPARQLWrapper import QueryResult
 
-        response = addinfourl(io.BytesIO(reply.body), reply.headers, reply.url, reply.status)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                converted = QueryResult((response, fmt)).convert()  # type: ignore[arg-type]  # addinfourl: a read response
+                converted = QueryResult((reply, fmt)).convert()  # type: ignore[arg-type]  # Reply: a read response
             if form == "ASK":
                 return _boolean(converted)
             if form == "SELECT":
                 return canonical_results(rows_from_json(_document(converted)))
             if not isinstance(converted, bytes | str):
                 raise ValueError("not Turtle")
-            return list(ox.parse(converted, format=ox.RdfFormat.TURTLE))
+            return [q.triple for q in ox.parse(converted, format=ox.RdfFormat.TURTLE)]
         except (ValueError, TypeError, KeyError, SyntaxError, AttributeError) as err:
             snippet = reply.body[:120].decode("utf-8", "replace")
             raise RemoteError(f"malformed response from {reply.url}: {err} (starts {snippet!r})") from None
@@ -250,12 +268,7 @@ class Endpoint:
         return self.transport.send(self._update_request(text), idempotent=idempotent)
 
     def _update_request(self, text: str) -> urllib.request.Request:
-        from SPARQLWrapper import POST, SPARQLWrapper
-
-        wrapper = SPARQLWrapper(self.url, updateEndpoint=self.update_url, agent="spinekg")
-        wrapper.setMethod(POST)
-        wrapper.setQuery(text)
-        return wrapper._createRequest()
+        return form_request(self.update_url, {"update": text})
 
 
 # ---------------------------------------------------------------------- data helpers
@@ -268,15 +281,16 @@ def select_triples(kg: KnowledgeGraph, include: Iterable[str] | None) -> Iterato
         yield from kg.triples()
         return
     wanted = {ox.NamedNode(i if is_iri(i) else GRAPH_BASE + i) for i in include}
-    present = {q.graph_name for q in kg.store}
+    present = set(kg.graphs())
     missing = sorted(g.value for g in wanted - present)
     if missing:
         raise InputError(f"no such graph in the local store: {', '.join(missing)}")
     seen: set[ox.Triple] = set()
-    for quad in kg.store:
-        if quad.graph_name in wanted and quad.triple not in seen:
-            seen.add(quad.triple)
-            yield quad.triple
+    for graph in sorted(wanted, key=lambda g: g.value):
+        for triple in kg.graph_triples(graph):
+            if triple not in seen:
+                seen.add(triple)
+                yield triple
 
 
 def skolemise(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
@@ -294,30 +308,6 @@ def skolemise(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
         return ox.NamedNode(f"{GENID_BASE}{digest}-{term.value}") if isinstance(term, ox.BlankNode) else term
 
     return [ox.Triple(iri(q.subject), q.predicate, iri(q.object)) for q in dataset]  # type: ignore[arg-type]
-
-
-def render_update(name: str, **values: ox.NamedNode | list[ox.Triple]) -> str:
-    """Fill the template ``queries/updates/NAME.ru``: each ``$placeholder`` becomes the
-    N-Triples form of a named node, or N-Triples of a list of triples, written by pyoxigraph.
-
-    :raises InputError: for a placeholder without a value.
-    """
-    text = (resources.updates_dir() / f"{name}.ru").read_text(encoding="utf-8")
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    rendered = {key: _ntriples(value) for key, value in values.items()}
-
-    def fill(match: re.Match[str]) -> str:
-        if match.group(1) not in rendered:
-            raise InputError(f"update template {name}: no value for ${match.group(1)}")
-        return rendered[match.group(1)]
-
-    return _PLACEHOLDER.sub(fill, body)
-
-
-def _ntriples(value: ox.NamedNode | list[ox.Triple]) -> str:
-    if isinstance(value, ox.NamedNode):
-        return str(value)
-    return (ox.serialize(value, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
 def canonical_results(results: Results) -> Results:
@@ -346,3 +336,15 @@ def _document(converted: object) -> Mapping[str, object]:
     if not isinstance(converted, dict):
         raise ValueError("not a SPARQL JSON results document")
     return converted
+
+
+def query_form(text: str) -> str:
+    """:returns: the form of a query (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``), as SPARQLWrapper reads it.
+    :raises InputError: for an update request."""
+    from SPARQLWrapper import SPARQLWrapper
+
+    wrapper = SPARQLWrapper("http://localhost/")
+    wrapper.setQuery(text)
+    if wrapper.isSparqlUpdateRequest():
+        raise InputError("updates are not run through 'sparql'; publish with 'push'")
+    return wrapper.queryType or ""

@@ -10,6 +10,22 @@ from __future__ import annotations
 from importlib.resources import as_file, files
 from pathlib import Path
 
+__all__ = [
+    "article_path",
+    "checks_dir",
+    "context_path",
+    "data_dir",
+    "default_sources",
+    "lookup_dir",
+    "mappings_path",
+    "ontology_dir",
+    "ontology_sources",
+    "queries_dir",
+    "shape_files",
+    "shapes_dir",
+    "updates_dir",
+]
+
 ARTICLE_FILE = "lower-back-muscle-spasm.txt"
 
 
@@ -63,9 +79,19 @@ def context_path() -> Path:
     return ontology_dir() / "context.jsonld"
 
 
+def mappings_path() -> Path:
+    """:returns: the packaged SSSOM mapping set."""
+    return data_dir() / "mappings.sssom.tsv"
+
+
+def ontology_sources() -> list[Path]:
+    """:returns: the ontology's Turtle files (always loaded beside data being validated)."""
+    return sorted(ontology_dir().glob("*.ttl"))
+
+
 def default_sources() -> list[Path]:
     """:returns: the files that make up the knowledge graph, in load order: Turtle, then SSSOM mapping sets."""
-    return sorted(ontology_dir().glob("*.ttl")) + sorted(data_dir().glob("*.ttl")) + sorted(data_dir().glob("*.sssom.tsv"))
+    return ontology_sources() + sorted(data_dir().glob("*.ttl")) + sorted(data_dir().glob("*.sssom.tsv"))
 
 
 def shape_files() -> list[Path]:

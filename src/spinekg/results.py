@@ -1,7 +1,15 @@
-"""Query results as data, and their serialisations (table, W3C JSON, W3C CSV).
+"""Query answers as data, and their serialisations (table, W3C JSON, W3C CSV).
 
-Local (pyoxigraph) and remote (SPARQL endpoint) results become the same
-:class:`Results`, so they print identically.
+Local (pyoxigraph) and remote (SPARQL endpoint) answers become the same
+:class:`Results` (or, read lazily, :class:`RowStream`), so they print identically.
+IRIs in a table are CURIEs from :func:`spinekg.namespaces.compress`.
+
+>>> rows = Results(("muscle",), ((ox.NamedNode("https://w3id.org/spinekg/id/psoas-major"),),))
+>>> print(render(rows, ResultFormat.TABLE), end="")
+muscle
+--------------
+kg:psoas-major
+(1 row)
 """
 
 from __future__ import annotations
@@ -9,15 +17,37 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TextIO
 
 import pyoxigraph as ox
 
+from .errors import UnknownNameError
+from .namespaces import XSD_STRING, compress, prefix_map
+
+__all__ = [
+    "WRITER_FUNCTIONS",
+    "Answer",
+    "ResultFormat",
+    "Results",
+    "RowStream",
+    "Term",
+    "get_writer_function",
+    "render",
+    "rows_from_json",
+    "stream_csv",
+    "stream_json",
+    "stream_table",
+    "term_from_json",
+    "term_json",
+    "write_answer",
+]
+
+#: An RDF term as a query answer holds it.
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+Row = tuple[Term | None, ...]
 
 
 class ResultFormat(StrEnum):
@@ -59,6 +89,22 @@ class Results:
         return [{v: t.value for v, t in zip(self.variables, row, strict=False) if t is not None} for row in self.rows]
 
 
+@dataclass(frozen=True)
+class RowStream:
+    """The rows of a SELECT query, read one by one (JSON and CSV output never hold them all)."""
+
+    variables: tuple[str, ...]
+    rows: Iterator[Row]
+
+    def materialise(self) -> Results:
+        """:returns: every row, read now."""
+        return Results(self.variables, tuple(self.rows))
+
+
+#: What a SPARQL query answers: rows (SELECT), a boolean (ASK), or triples (CONSTRUCT, DESCRIBE).
+Answer = Results | RowStream | bool | list[ox.Triple]
+
+
 def term_json(term: Term) -> dict[str, str]:
     """:returns: a term in the W3C SPARQL 1.1 Query Results JSON form."""
     if isinstance(term, ox.NamedNode):
@@ -92,11 +138,6 @@ def term_from_json(data: Mapping[str, str]) -> Term:
     raise ValueError(f"unknown binding type {kind!r}")
 
 
-def write_json(results: Results, out: TextIO) -> None:
-    """Write W3C SPARQL 1.1 Query Results JSON."""
-    stream_json(results.variables, results.rows, out)
-
-
 def stream_json(variables: Sequence[str], rows: Iterable[Sequence[Term | None]], out: TextIO) -> None:
     """Write W3C SPARQL 1.1 Query Results JSON row by row, never holding all rows in memory."""
     out.write('{"head": {"vars": ' + json.dumps(list(variables)) + '}, "results": {"bindings": [')
@@ -106,51 +147,69 @@ def stream_json(variables: Sequence[str], rows: Iterable[Sequence[Term | None]],
     out.write("\n]}}\n")
 
 
-def write_csv(results: Results, out: TextIO) -> None:
-    """Write W3C SPARQL 1.1 Query Results CSV (IRIs and lexical forms only)."""
-    stream_csv(results.variables, results.rows, out)
-
-
 def stream_csv(variables: Sequence[str], rows: Iterable[Sequence[Term | None]], out: TextIO) -> None:
-    """Write W3C SPARQL 1.1 Query Results CSV row by row."""
+    """Write W3C SPARQL 1.1 Query Results CSV row by row (IRIs and lexical forms only)."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(variables)
     for row in rows:
         writer.writerow(["" if t is None else (f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value) for t in row])
 
 
-def write_table(results: Results, out: TextIO, shorten: Mapping[str, str] | None = None) -> None:
-    """Write an aligned text table; IRIs are shortened with ``shorten`` (prefix -> namespace)."""
-    cells = [list(results.variables)] + [[_cell(t, shorten or {}) for t in row] for row in results.rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(results.variables))]
+def stream_table(variables: Sequence[str], rows: Iterable[Sequence[Term | None]], out: TextIO) -> None:
+    """Write an aligned text table with IRIs as CURIEs; every row is read before the first line is written."""
+    cells = [list(variables)] + [[_cell(t) for t in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(variables))]
     for n, row in enumerate(cells):
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip() + "\n")
         if n == 0:
             out.write("  ".join("-" * w for w in widths) + "\n")
-    out.write(f"({len(results.rows)} row{'s' if len(results.rows) != 1 else ''})\n")
+    count = len(cells) - 1
+    out.write(f"({count} row{'s' if count != 1 else ''})\n")
 
 
-def _cell(term: Term | None, shorten: Mapping[str, str]) -> str:
+def _cell(term: Term | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, ns in shorten.items():
-            if term.value.startswith(ns) and len(term.value) > len(ns):
-                return f"{prefix}:{term.value[len(ns) :]}"
-        return f"<{term.value}>"
+        return compress(term.value)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return term.value.replace("\n", " ")
 
 
-def render(results: Results, fmt: ResultFormat, shorten: Mapping[str, str] | None = None) -> str:
+Writer = Callable[[Sequence[str], Iterable[Sequence[Term | None]], TextIO], None]
+#: Output formats of SELECT results -> their writers (as sssom-py's ``WRITER_FUNCTIONS``).
+WRITER_FUNCTIONS: dict[ResultFormat, Writer] = {
+    ResultFormat.TABLE: stream_table,
+    ResultFormat.JSON: stream_json,
+    ResultFormat.CSV: stream_csv,
+}
+
+
+def get_writer_function(fmt: ResultFormat | str) -> Writer:
+    """:returns: the writer of SELECT results in ``fmt``.
+    :raises UnknownNameError: for a format with no writer."""
+    try:
+        return WRITER_FUNCTIONS[ResultFormat(fmt)]
+    except ValueError:
+        raise UnknownNameError(f"no result format named {fmt!r}", [f.value for f in ResultFormat]) from None
+
+
+def render(results: Results, fmt: ResultFormat | str) -> str:
     """:returns: the results serialised in ``fmt``."""
     buffer = io.StringIO()
-    WRITERS[fmt](results, buffer, **({"shorten": shorten} if fmt is ResultFormat.TABLE else {}))
+    get_writer_function(fmt)(results.variables, results.rows, buffer)
     return buffer.getvalue()
 
 
-WRITERS = {ResultFormat.TABLE: write_table, ResultFormat.JSON: write_json, ResultFormat.CSV: write_csv}
+def write_answer(answer: Answer, fmt: ResultFormat | str, out: TextIO) -> None:
+    """Write any query answer: rows in ``fmt``, a boolean as ``true``/``false``, triples as Turtle with the shipped prefixes."""
+    if isinstance(answer, Results | RowStream):
+        get_writer_function(fmt)(answer.variables, answer.rows, out)
+    elif isinstance(answer, bool):
+        out.write(("true" if answer else "false") + "\n")
+    else:
+        out.write((ox.serialize(answer, format=ox.RdfFormat.TURTLE, prefixes=prefix_map()) or b"").decode("utf-8"))
 
 
 def rows_from_json(document: Mapping[str, object]) -> Results:

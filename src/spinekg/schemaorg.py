@@ -12,8 +12,10 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from .mappings import MappingSet, default_path, read_sssom
-from .store import KnowledgeGraph
+from .graph import KnowledgeGraph
+from .namespaces import CURIES
+
+__all__ = ["CODING_SYSTEMS", "codes", "describe", "jsonld_bytes", "page"]
 
 SDO = "http://schema.org/"
 #: How each vocabulary names itself, for MedicalCode.codingSystem.
@@ -38,18 +40,20 @@ def _local(iri: str) -> str:
     return iri.removeprefix(SDO)
 
 
-def codes(kg: KnowledgeGraph, entity: str, mapping_set: MappingSet) -> list[Node]:
+def codes(kg: KnowledgeGraph, entity: str) -> list[Node]:
     """:returns: MedicalCode nodes for an entity's exact, close and broad matches."""
     found = []
     for row in kg.query("schemaorg-codes", entity=f"<{entity}>").as_dicts():
-        curie = mapping_set.converter.compress(row["code"], strict=True)
+        curie = CURIES.compress(row["code"])
+        if curie is None:
+            raise LookupError(f"no shipped prefix for the code <{row['code']}>; add it to ontology/context.jsonld")
         prefix, _, value = curie.partition(":")
         value = curie if prefix in CURIE_CODES else value
         found.append({"@type": "MedicalCode", "codeValue": value, "codingSystem": CODING_SYSTEMS.get(prefix, prefix)})
     return found
 
 
-def describe(kg: KnowledgeGraph, entity: str, mapping_set: MappingSet, depth: int = 0) -> Node:
+def describe(kg: KnowledgeGraph, entity: str, depth: int = 0) -> Node:
     """:returns: schema.org properties of ``entity``: its facts as nested nodes (two levels deep), plus codes."""
     properties: dict[str, list[Node]] = defaultdict(list)
     reverse: dict[str, list[Node]] = defaultdict(list)
@@ -63,11 +67,11 @@ def describe(kg: KnowledgeGraph, entity: str, mapping_set: MappingSet, depth: in
     for node in nodes.values():
         node["@type"] = _most_specific(node["@type"])
         if depth < 1:
-            node.update({k: v for k, v in describe(kg, node["@id"], mapping_set, depth + 1).items() if k not in node})
+            node.update({k: v for k, v in describe(kg, node["@id"], depth + 1).items() if k not in node})
     result: Node = {name: values for name, values in sorted(properties.items())}
     if reverse:
         result["@reverse"] = dict(sorted(reverse.items()))
-    if found := codes(kg, entity, mapping_set):
+    if found := codes(kg, entity):
         result["code"] = found
     return result
 
@@ -78,13 +82,11 @@ def _most_specific(types: list[str]) -> str | list[str]:
     return kept[0] if len(kept) == 1 else kept
 
 
-def page(kg: KnowledgeGraph, mapping_set: MappingSet | None = None) -> Node:
-    """Build the MedicalWebPage JSON-LD object.
+def page(kg: KnowledgeGraph) -> Node:
+    """Build the MedicalWebPage JSON-LD object (code IRIs become CURIEs through :data:`spinekg.namespaces.CURIES`).
 
-    :param mapping_set: used to turn code IRIs back into CURIEs (default: the packaged set).
     :raises LookupError: when the graph has no source article with a condition.
     """
-    mapping_set = mapping_set or read_sssom(default_path())
     rows = kg.query("schemaorg-page").as_dicts()
     if not rows:
         raise LookupError("the graph has no source article and condition to describe")
@@ -93,7 +95,7 @@ def page(kg: KnowledgeGraph, mapping_set: MappingSet | None = None) -> Node:
         condition = {"@id": row["condition"], "@type": "MedicalCondition", "name": row["conditionName"]}
         if row.get("definition"):
             condition["description"] = row["definition"]
-        condition.update(describe(kg, row["condition"], mapping_set))
+        condition.update(describe(kg, row["condition"]))
         web_page.setdefault(row["role"], []).append(condition)
     return web_page
 

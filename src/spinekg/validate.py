@@ -12,7 +12,9 @@ from pathlib import Path
 
 from . import queries, resources
 from .errors import ShapesError
-from .store import KnowledgeGraph
+from .graph import KnowledgeGraph
+
+__all__ = ["ValidationReport", "Violation", "check_violations", "shacl_violations", "validate", "validate_files"]
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def check_violations(kg: KnowledgeGraph, directory: Path | None = None) -> list[
     """Run every ``*-violation.rq`` check; each row it returns is a violation."""
     found = []
     for name, check in queries.checks(directory).items():
-        results = queries.run_select(kg.store, check.text)
+        results = kg.select(check.text)
         for row in results.as_dicts():
             focus = next(iter(row.values()), "")
             detail = ", ".join(f"{k}={v}" for k, v in row.items())
@@ -97,3 +99,14 @@ def validate(kg: KnowledgeGraph, shapes: Sequence[Path] | None = None, checks_di
     found = shacl + check_violations(kg, checks_dir)
     conforms = not any(v.severity == "Violation" for v in found)
     return ValidationReport(conforms, tuple(found), size)
+
+
+def validate_files(paths: Sequence[Path | str] = (), shapes: Sequence[Path] | None = None) -> ValidationReport:
+    """Validate data files with the packaged ontology beside them (what ``spinekg validate [PATH...]`` does).
+
+    :param paths: RDF files; none: the packaged graph.
+    :raises SourceFileError: when a file cannot be read.
+    """
+    sources = [*resources.ontology_sources(), *paths] if paths else None
+    with KnowledgeGraph.load(sources) as kg:
+        return validate(kg, shapes)

@@ -11,8 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ..atomic import atomic_write
+from ..backends import open_graph, open_local
 from ..errors import InputError
-from ..store import KnowledgeGraph
+from ..graph import KnowledgeGraph
+from ..namespaces import PUBLISHED_GRAPH
+from ..protocol import SparqlGraph
 
 if TYPE_CHECKING:
     from ..remote import Endpoint
@@ -40,9 +44,24 @@ def add_graph_options(parser: argparse.ArgumentParser) -> None:
 
 def load_graph(args: argparse.Namespace) -> KnowledgeGraph:
     """:returns: the packaged graph (in memory, or the on-disk store) plus any ``--load`` files."""
-    if args.store is None:
-        return KnowledgeGraph.load(extra=args.load)
-    return KnowledgeGraph.open(args.store, extra=args.load)
+    return open_local(args.store, args.load)
+
+
+def open_backend(args: argparse.Namespace) -> SparqlGraph:
+    """:returns: the graph the options name: ``--endpoint``, else the local graph (``--store``, ``--load``)."""
+    return open_graph(
+        store=args.store,
+        load=args.load,
+        endpoint=args.endpoint,
+        graph=args.graph or None,
+        timeout=args.timeout or REMOTE_TIMEOUT,
+        retries=args.retries,
+    )
+
+
+def local_timeout(args: argparse.Namespace) -> float | None:
+    """:returns: ``--timeout`` for a local query (a remote one bounds each request itself)."""
+    return None if args.endpoint else args.timeout
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:
@@ -68,8 +87,6 @@ def emit(text: str | bytes, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    from ..atomic import atomic_write
-
     try:
         with atomic_write(output) as handle:
             handle.write(data)
@@ -80,7 +97,6 @@ def emit(text: str | bytes, output: Path | None) -> None:
 def add_endpoint_options(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
     """Options that send the command to a remote SPARQL endpoint (credentials come from the
     environment or the config file, never from the command line)."""
-    from ..store import PUBLISHED_GRAPH
 
     parser.add_argument(
         "--endpoint", metavar="URL", required=required, help="SPARQL query endpoint of a remote server (exit code 3 when it fails)"
@@ -119,8 +135,6 @@ def text_output(output: Path | None) -> Iterator[TextIO]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    from ..atomic import atomic_write
-
     try:
         with atomic_write(output) as handle:
             text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
@@ -132,8 +146,8 @@ def text_output(output: Path | None) -> Iterator[TextIO]:
 
 
 def endpoint(args: argparse.Namespace, kg: KnowledgeGraph | None = None) -> Endpoint:
-    """:returns: the :class:`~spinekg.remote.Endpoint` the options describe."""
-    from ..remote import Endpoint
+    """:returns: the :class:`~spinekg.remote.Endpoint` the options describe (``push``)."""
+    from ..remote import Endpoint  # the HTTP stack: only for commands that talk to a server
 
     return Endpoint(
         args.endpoint,

@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from ..export import ExportFormat, export, write
-from ..store import KnowledgeGraph
-from ..validate import ValidationReport, validate
+from ..build import build
+from ..export import WRITER_FUNCTIONS, ExportFormat, export_graph
+from ..validate import ValidationReport, validate_files
 from .common import add_graph_options, emit, load_graph
 
 
@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("export", help="export the graph as Turtle, N-Triples, N-Quads or JSON-LD")
-    p.add_argument("--format", "-f", choices=[f.value for f in ExportFormat], default=ExportFormat.TURTLE.value)
+    p.add_argument("--format", "-f", choices=[f.value for f in WRITER_FUNCTIONS], default=ExportFormat.TURTLE.value)
     p.add_argument("--output", "-o", type=Path, help="write to this file (atomically) instead of standard output")
     inferred = p.add_mutually_exclusive_group()
     inferred.add_argument(
@@ -44,13 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate and print a report; exit 1 when the data does not conform."""
-    if args.paths:
-        from .. import resources
-
-        kg = KnowledgeGraph.load(sorted(resources.ontology_dir().glob("*.ttl")) + list(args.paths))
-    else:
-        kg = KnowledgeGraph.load()
-    report = validate(kg)
+    report = validate_files(args.paths)
     emit(_report_json(report) if args.format == "json" else _report_text(report), None)
     return 0 if report.conforms else 1
 
@@ -75,30 +69,19 @@ def _report_json(report: ValidationReport) -> str:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the graph: asserted only, or (``--inferred``) with the reasoner's graph."""
-    kg = load_graph(args)
-    if args.inferred:
-        from ..reason import infer
-
-        infer(kg)
-    fmt = ExportFormat(args.format)
-    if args.output is None:
-        write(kg, fmt, sys.stdout.buffer, include_inferred=args.inferred)
-    else:
-        export(kg, fmt, args.output, include_inferred=args.inferred)
+    with load_graph(args) as kg:
+        export_graph(kg, args.format, args.output or sys.stdout.buffer, inferred=args.inferred)
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Load, validate, export; print a summary."""
-    kg = KnowledgeGraph.load()
-    report = validate(kg)
-    args.out.mkdir(parents=True, exist_ok=True)
-    export(kg, ExportFormat.TURTLE, args.out / "spinekg.ttl")
-    export(kg, ExportFormat.JSONLD, args.out / "spinekg.jsonld")
+    result = build(args.out)
+    report = result.report
     summary = (
-        f"loaded {len(kg.sources)} files, {len(kg)} quads\n"
+        f"loaded {result.sources} files, {result.quads} quads\n"
         f"validation: {'conforms' if report.conforms else 'DOES NOT CONFORM'} ({len(report.violations)} result(s))\n"
-        f"wrote {args.out / 'spinekg.ttl'} and {args.out / 'spinekg.jsonld'}\n"
+        f"wrote {' and '.join(str(p) for p in result.written)}\n"
     )
     emit(summary + ("" if report.conforms else _report_text(report)), None)
     return 0 if report.conforms else 1

@@ -6,8 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from ..link import link
-from ..store import KnowledgeGraph
+from ..link import link_files
 from .common import emit
 
 
@@ -32,8 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_link(args: argparse.Namespace) -> int:
     """Link the files and print one line per file."""
-    kg = KnowledgeGraph.open(args.store) if args.store else KnowledgeGraph.load()
-    lines = [f"{r.path}: {r.triples} triples in <{r.graph}>" for r in link(kg, args.files)]
+    lines = [f"{r.path}: {r.triples} triples in <{r.graph}>" for r in link_files(args.files, args.store)]
     if args.store is None:
         lines.append("(no --store: nothing was kept; give --store DIR to query the linked vocabularies later)")
     emit("\n".join(lines) + "\n", None)

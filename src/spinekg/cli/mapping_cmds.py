@@ -5,21 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .. import mappings
+from ..mapping_check import CheckReport, Status, check_mappings
 from .common import emit
-
-if TYPE_CHECKING:
-    from ..vocab import CheckReport
-
-FORMATS = ("sssom", "rdf")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the mapping commands."""
     p = sub.add_parser("mappings", help="export the links to medical vocabularies (SSSOM TSV, or the SKOS triples as Turtle)")
-    p.add_argument("--format", "-f", choices=FORMATS, default="sssom")
+    p.add_argument("--format", "-f", choices=list(mappings.WRITER_FUNCTIONS), default="sssom")
     p.add_argument("--mappings", type=Path, help="mapping set to read (default: the packaged data/mappings.sssom.tsv)")
     p.add_argument("--output", "-o", type=Path, help="write to this file (atomically) instead of standard output")
     p.set_defaults(func=cmd_mappings)
@@ -32,16 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_mappings(args: argparse.Namespace) -> int:
     """Print the mapping set as SSSOM TSV (the file itself) or as Turtle."""
-    path = args.mappings or mappings.default_path()
-    mapping_set = mappings.read_sssom(path)
-    emit(path.read_bytes() if args.format == "sssom" else mappings.to_turtle(mapping_set), args.output)
+    emit(mappings.render(args.mappings, args.format), args.output)
     return 0
 
 
 def cmd_check_mappings(args: argparse.Namespace) -> int:
     """Check the mappings; exit 1 on any unknown id or identifier-pattern failure."""
-    from ..vocab import check_mappings  # imports the vocabulary packages: only for this command
-
     report = check_mappings(args.mappings)
     emit(report_json(report) if args.format == "json" else report_text(report), None)
     return 1 if report.failed else 0
@@ -49,8 +40,6 @@ def cmd_check_mappings(args: argparse.Namespace) -> int:
 
 def report_text(report: CheckReport) -> str:
     """:returns: a per-vocabulary summary table, then one line per row that is not plainly verified."""
-    from ..vocab import Status
-
     columns = list(Status)
     lines = ["vocabulary  " + "  ".join(s.value for s in columns) + "  source"]
     for prefix, counts in report.counts().items():

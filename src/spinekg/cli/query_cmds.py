@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from .. import queries
+from ..backends import run_prepared, run_sparql
 from ..errors import InputError
-from ..limits import call_with_timeout
-from ..results import ResultFormat, Results, Term, render, stream_csv, stream_json
-from ..terms import prefix_map
-from .common import add_endpoint_options, add_graph_options, emit, endpoint, load_graph, parse_params, text_output
+from ..results import WRITER_FUNCTIONS, ResultFormat, write_answer
+from ..timeout import call_with_timeout
+from .common import add_endpoint_options, add_graph_options, emit, local_timeout, open_backend, parse_params, text_output
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -47,7 +46,7 @@ def _output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
         "-f",
-        choices=[f.value for f in ResultFormat],
+        choices=[f.value for f in WRITER_FUNCTIONS],
         default=ResultFormat.TABLE.value,
         help="output format (json: W3C SPARQL 1.1 Query Results JSON)",
     )
@@ -67,60 +66,20 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    """Run a prepared query and print its rows."""
+    """Run a prepared query and print its answer (JSON and CSV rows stream; a table needs every row first)."""
     params = parse_params(args.param)
-    prepared = queries.get(args.name)
-    kg = load_graph(args)
-    if args.endpoint:  # labels resolve against the local graph; the query runs remotely
-        results = endpoint(args, kg).query(prepared.name, **params)
-        emit(render(results, ResultFormat(args.format), prefix_map()), args.output)
-        return 0
-    bindings = kg.bind(prepared, params)
-    call_with_timeout(lambda: _print_select(kg.store, prepared.text, bindings, args), args.timeout)
+    queries.get(args.name)  # an unknown name fails before the graph is loaded
+    with closing(open_backend(args)) as graph, text_output(args.output) as out:
+        call_with_timeout(lambda: write_answer(run_prepared(graph, args.name, params), args.format, out), local_timeout(args))
     return 0
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:
-    """Run ad-hoc SPARQL and print the answer."""
+    """Run ad-hoc SPARQL once and print the answer."""
     text = _query_text(args.query)
-    if args.endpoint:
-        _print_answer(endpoint(args).sparql(text), args)
-        return 0
-    kg = load_graph(args)
-    if _is_select(text):
-        call_with_timeout(lambda: _print_select(kg.store, text, {}, args), args.timeout)
-    else:
-        _print_answer(call_with_timeout(lambda: kg.sparql(text), args.timeout), args)
+    with closing(open_backend(args)) as graph, text_output(args.output) as out:
+        call_with_timeout(lambda: write_answer(run_sparql(graph, text), args.format, out), local_timeout(args))
     return 0
-
-
-def _is_select(text: str) -> bool:
-    """Whether a query is a SELECT (streamed) rather than ASK/CONSTRUCT/DESCRIBE (materialised)."""
-    try:
-        return isinstance(ox.Store().query(text), ox.QuerySolutions)
-    except (SyntaxError, ValueError, RuntimeError):
-        return False  # kg.sparql reports the error with the real graph
-
-
-def _print_select(store: ox.Store, text: str, bindings: dict[str, Term], args: argparse.Namespace) -> None:
-    """Print local SELECT rows: JSON and CSV stream row by row; a table needs every row for its widths."""
-    fmt = ResultFormat(args.format)
-    if fmt is ResultFormat.TABLE:
-        emit(render(queries.run_select(store, text, bindings), fmt, prefix_map()), args.output)
-        return
-    variables, rows = queries.select_rows(store, text, bindings)
-    writer = stream_json if fmt is ResultFormat.JSON else stream_csv
-    with text_output(args.output) as out:
-        writer(variables, rows, out)
-
-
-def _print_answer(answer: Results | bool | list[ox.Triple], args: argparse.Namespace) -> None:
-    if isinstance(answer, Results):
-        emit(render(answer, ResultFormat(args.format), prefix_map()), args.output)
-    elif isinstance(answer, bool):
-        emit(("true" if answer else "false") + "\n", args.output)
-    else:
-        emit(ox.serialize(answer, format=ox.RdfFormat.TURTLE, prefixes=prefix_map()) or b"", args.output)
 
 
 def _query_text(value: str) -> str:

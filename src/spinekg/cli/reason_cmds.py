@@ -6,9 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from ..errors import InputError
-from ..reason import Fact, Reasoner, ReasoningReport, Term, reason
-from ..terms import prefix_map
+from ..namespaces import compress
+from ..reason import Entity, Fact, Reasoner, ReasoningReport, reason
 from .common import add_graph_options, emit, load_graph
 
 
@@ -33,15 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_reason(args: argparse.Namespace) -> int:
     """Reason over the graph; print the report; optionally write the inferred graph."""
-    kg = load_graph(args)
-    report = reason(kg, Reasoner(args.reasoner))
-    if args.out is not None:
-        from ..export import export_inferred
-
-        try:
-            export_inferred(kg, args.out)
-        except OSError as err:
-            raise InputError(f"cannot write {args.out}: {err.strerror or err}") from None
+    with load_graph(args) as kg:
+        report = reason(kg, args.reasoner, save_to=args.out)
     emit(json.dumps(report.as_dict(), indent=1) + "\n" if args.format == "json" else report_text(report), None)
     return 0 if report.ok else 1
 
@@ -73,15 +65,8 @@ def report_text(report: ReasoningReport) -> str:
 
 
 def _fact_line(fact: Fact) -> str:
-    return f"- {_short(fact.subject)}  {_curie(fact.predicate.iri)}  {_short(fact.object)}"
+    return f"- {_short(fact.subject)}  {compress(fact.predicate.iri)}  {_short(fact.object)}"
 
 
-def _short(term: Term) -> str:
-    return repr(term.label) if term.label else _curie(term.iri)
-
-
-def _curie(iri: str) -> str:
-    for prefix, namespace in sorted(prefix_map().items(), key=lambda item: -len(item[1])):
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return f"<{iri}>"
+def _short(entity: Entity) -> str:
+    return repr(entity.label) if entity.label else compress(entity.iri)

@@ -29,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_push(args: argparse.Namespace) -> int:
     """Push the graph and print what was done; progress goes to standard error."""
     target = endpoint(args)
-    report = target.push(load_graph(args), include=args.include, progress=_progress)
+    with load_graph(args) as kg:
+        report = target.push(kg, include=args.include, progress=_progress)
     emit(
         f"pushed {report.triples} triples to <{report.graph}> at {target.url} "
         f"({report.method}, {report.requests} request{'s' if report.requests != 1 else ''}, {report.seconds:.2f} s)\n",

@@ -25,6 +25,7 @@ import ssl
 import time
 import tomllib
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import InputError, RemoteError
+
+__all__ = ["Auth", "Reply", "Transport", "config_path", "find_auth", "form_request", "retry_after", "server_message", "where"]
 
 ENV_TOKEN = "SPINEKG_ENDPOINT_TOKEN"
 ENV_USER = "SPINEKG_ENDPOINT_USER"
@@ -105,12 +108,42 @@ def find_auth(url: str, environ: Mapping[str, str] | None = None, config: Path |
 
 @dataclass(frozen=True)
 class Reply:
-    """One HTTP answer, read completely."""
+    """One HTTP answer, read completely.
+
+    It offers ``read()``, ``info()`` and ``geturl()``, the response interface that
+    SPARQLWrapper's ``QueryResult`` reads, so the answer is parsed by SPARQLWrapper itself.
+    """
 
     status: int
     headers: Message
     body: bytes
     url: str
+
+    def read(self) -> bytes:
+        """:returns: the body."""
+        return self.body
+
+    def info(self) -> Message:
+        """:returns: the response headers."""
+        return self.headers
+
+    def geturl(self) -> str:
+        """:returns: the URL that answered."""
+        return self.url
+
+
+def form_request(url: str, fields: Mapping[str, str | None], accept: str | None = None) -> urllib.request.Request:
+    """:returns: a SPARQL 1.1 Protocol request: POST with URL-encoded fields (``query=``/``update=``,
+    ``default-graph-uri=``); the form every server answers (Virtuoso 7.2 ignores ``application/sparql-query`` bodies).
+
+    :param fields: form fields; a None value is left out.
+    :param accept: the media types asked for.
+    """
+    body = urllib.parse.urlencode([(k, v) for k, v in fields.items() if v is not None]).encode("utf-8")
+    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "User-Agent": "spinekg"}
+    if accept:
+        headers["Accept"] = accept
+    return urllib.request.Request(url, data=body, method="POST", headers=headers)
 
 
 def where(url: str) -> str:

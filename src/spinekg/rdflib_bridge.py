@@ -8,7 +8,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from .namespaces import XSD_STRING
+
+__all__ = ["term_to_rdflib", "to_rdflib"]
 
 
 def term_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:

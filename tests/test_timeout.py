@@ -9,9 +9,9 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from spinekg import queries
+from spinekg import RowStream
 from spinekg.errors import QueryTimeoutError
-from spinekg.limits import call_with_timeout
+from spinekg.timeout import call_with_timeout
 
 # Four-way cross product of every triple: minutes of work on the shipped graph.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h }"
@@ -20,7 +20,7 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?
 def test_runaway_query_times_out(kg):
     started = time.monotonic()
     with pytest.raises(QueryTimeoutError, match=r"0\.5 s"):
-        call_with_timeout(lambda: list(kg.store.query(RUNAWAY, use_default_graph_as_union=True)), 0.5)
+        call_with_timeout(lambda: kg.sparql(RUNAWAY), 0.5)
     assert time.monotonic() - started < 5
 
 
@@ -44,9 +44,10 @@ CROSS = "SELECT * WHERE { ?a ?p ?b . ?c ?q ?d }"  # about 10 million rows on the
 
 
 def test_select_rows_are_produced_lazily(kg):
-    variables, rows = queries.select_rows(kg.store, CROSS)
-    assert sorted(variables) == ["a", "b", "c", "d", "p", "q"]
-    assert len(next(rows)) == 6  # the first row arrives without the other ten million being built
+    answer = kg.answer(CROSS)
+    assert isinstance(answer, RowStream)
+    assert sorted(answer.variables) == ["a", "b", "c", "d", "p", "q"]
+    assert len(next(answer.rows)) == 6  # the first row arrives without the other ten million being built
 
 
 def test_csv_output_streams_to_a_closed_pipe():

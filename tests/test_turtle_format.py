@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from spinekg import resources
-from spinekg.canonical import canonical_turtle, main
+from spinekg.turtle_format import canonical_turtle, main
 
 SHIPPED = sorted([*resources.ontology_dir().glob("*.ttl"), *resources.data_dir().glob("*.ttl"), *resources.shapes_dir().glob("*.ttl")])
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_shipped_turtle_is_canonical(path: Path):
-    assert path.read_text(encoding="utf-8") == canonical_turtle(path), f"run: python -m spinekg.canonical --write {path}"
+    assert path.read_text(encoding="utf-8") == canonical_turtle(path), f"run: python -m spinekg.turtle_format --write {path}"
 
 
 def test_canonical_form_ignores_statement_order_and_blank_node_labels(tmp_path):

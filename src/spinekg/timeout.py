@@ -14,6 +14,8 @@ from typing import TypeVar
 
 from .errors import QueryTimeoutError
 
+__all__ = ["call_with_timeout"]
+
 T = TypeVar("T")
 
 

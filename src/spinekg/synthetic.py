@@ -1,4 +1,4 @@
-"""Generate a scaled graph shaped like spinekg's own data, as one Turtle file.
+"""A synthetic graph shaped like spinekg's own data, at any size, as one Turtle file (for scale tests and benchmarks).
 
 Each generated article brings a source document, sentences with quote and
 position selectors, a condition, muscles, and facts whose OWL axiom
@@ -16,6 +16,8 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+__all__ = ["VERSION", "cached", "generate", "nerve_iri", "nerve_label"]
 
 #: Bump when the shape of the output changes, so cached files are regenerated.
 VERSION = 2

@@ -3,7 +3,7 @@
 Canonical form: blank nodes relabelled by ``rdflib.compare.to_canonical_graph``
 (stable across input order), then rdflib's ``longturtle`` serialiser (sorted,
 one statement per line), with the file's own prefixes. Run
-``python -m spinekg.canonical --write FILE...`` after editing a file by hand;
+``python -m spinekg.turtle_format --write FILE...`` after editing a file by hand;
 a test checks every shipped file.
 """
 
@@ -13,6 +13,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+__all__ = ["canonical_turtle", "main"]
 
 
 def canonical_turtle(path: Path) -> str:
@@ -31,7 +33,7 @@ def canonical_turtle(path: Path) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Check (default) or rewrite files; exit 1 when a checked file is not canonical."""
-    parser = argparse.ArgumentParser(prog="python -m spinekg.canonical", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m spinekg.turtle_format", description=__doc__)
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--write", action="store_true", help="rewrite the files in canonical form")
     args = parser.parse_args(argv)

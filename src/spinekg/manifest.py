@@ -1,22 +1,20 @@
-"""The manifest of an on-disk store: which source files it holds, by content hash."""
+"""The manifest of an on-disk store: which file each named graph holds, by content hash.
+
+Plain data in ``spinekg-manifest.json`` beside the store; it knows nothing of
+loading (that is :mod:`spinekg.graph` and :mod:`spinekg.link`).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
-
-import pyoxigraph as ox
 
 from .atomic import atomic_write
 from .errors import SourceFileError
 
-if TYPE_CHECKING:
-    from .link import LinkResult
-    from .store import KnowledgeGraph
+__all__ = ["MANIFEST", "Manifest", "file_digest"]
 
 MANIFEST = "spinekg-manifest.json"
 
@@ -78,50 +76,10 @@ class Manifest:
             "mtime_ns": str(stat.st_mtime_ns),
         }
 
-    def sync(self, kg: KnowledgeGraph, files: Sequence[Path], role: str = "source") -> list[Path]:
-        """Bring the store's ``role`` graphs in line with ``files``.
+    def names(self, role: str) -> list[str]:
+        """:returns: the graphs recorded under ``role`` (``source``, ``load`` or ``linked``)."""
+        return [name for name, info in self.graphs.items() if info.get("role") == role]
 
-        Files are parsed inside Oxigraph. A graph being replaced is parsed once
-        beforehand, so a bad file leaves the old copy in place.
-
-        :returns: the files that were (re)loaded.
-        """
-        from .store import check_file, graph_name, load_file
-
-        wanted = {graph_name(p).value: p for p in files}
-        changed = {name: p for name, p in wanted.items() if not self.unchanged(name, p)}
-        stale = [name for name, info in self.graphs.items() if info.get("role") == role and name not in wanted]
-        for name, path in changed.items():
-            if kg.store.contains_named_graph(ox.NamedNode(name)):
-                check_file(path)
-        for name in stale + list(changed):
-            if kg.store.contains_named_graph(ox.NamedNode(name)):
-                kg.store.remove_graph(ox.NamedNode(name))
-            self.graphs.pop(name, None)
-        for name, path in changed.items():
-            load_file(kg.store, path, ox.NamedNode(name))
-            self.record(name, path, role)
-        if changed or stale:
-            kg.store.flush()
-            self.write()
-        return list(changed.values())
-
-    def link(self, kg: KnowledgeGraph, files: Sequence[Path], progress: TextIO | None) -> list[LinkResult]:
-        """Link external vocabularies into the store (role ``linked``); a file whose bytes are unchanged is not re-read.
-
-        :returns: one result per file.
-        """
-        from .link import LinkResult, count_triples, link_file
-        from .store import linked_graph_name
-
-        results = []
-        for path in files:
-            name, digest = linked_graph_name(path), file_digest(path)
-            if self.graphs.get(name.value, {}).get("sha256") == digest and kg.store.contains_named_graph(name):
-                results.append(LinkResult(path, name.value, count_triples(kg, name)))
-                continue
-            results.append(link_file(kg, path, progress))
-            self.record(name.value, path.resolve(), "linked")
-            kg.store.flush()
-            self.write()
-        return results
+    def forget(self, name: str) -> None:
+        """Note that graph ``name`` no longer holds a recorded file."""
+        self.graphs.pop(name, None)

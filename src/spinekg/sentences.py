@@ -9,10 +9,11 @@ shipped text, end exclusive). Facts point at sentences with
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+__all__ = ["Sentence", "split_sentences"]
 
 #: Characters of context kept on each side of a quote (as Hypothesis does).
 CONTEXT = 32
@@ -31,16 +32,6 @@ class Sentence:
     prefix: str
     suffix: str
 
-    @property
-    def slug(self) -> str:
-        """Stable local name of the sentence, ``s01``, ``s02``, ..."""
-        return f"s{self.number:02d}"
-
-
-def sha256_hex(data: bytes) -> str:
-    """:returns: the lowercase hex SHA-256 digest of ``data``."""
-    return hashlib.sha256(data).hexdigest()
-
 
 def split_sentences(text: str, *, skip_first_line: bool = True) -> Iterator[Sentence]:
     """Split ``text`` into sentences with character offsets.
@@ -48,6 +39,9 @@ def split_sentences(text: str, *, skip_first_line: bool = True) -> Iterator[Sent
     :param text: the article text, exactly as shipped.
     :param skip_first_line: the first line is the title, not a sentence.
     :returns: sentences in reading order, numbered from 1.
+
+    >>> [(s.number, s.start, s.exact) for s in split_sentences("Title\\nBacks ache. Rest helps!")]
+    [(1, 6, 'Backs ache.'), (2, 18, 'Rest helps!')]
     """
     begin = text.find("\n") + 1 if skip_first_line else 0
     number = 0
@@ -67,16 +61,3 @@ def split_sentences(text: str, *, skip_first_line: bool = True) -> Iterator[Sent
             prefix=text[max(0, start - CONTEXT) : start],
             suffix=text[end : end + CONTEXT],
         )
-
-
-def locate(text: str, exact: str, prefix: str, suffix: str) -> int:
-    """Find a quote in ``text`` the way a Web Annotation client anchors it.
-
-    :returns: the start offset of the unique match of prefix+exact+suffix.
-    :raises LookupError: when the quote is absent or ambiguous.
-    """
-    needle = prefix + exact + suffix
-    first = text.find(needle)
-    if first < 0 or text.find(needle, first + 1) >= 0:
-        raise LookupError(f"quote not uniquely anchored: {exact[:40]!r}")
-    return first + len(prefix)

@@ -6,8 +6,10 @@ import pyoxigraph as ox
 import pytest
 
 from spinekg.errors import AmbiguousNameError, InputError, UnknownNameError
+from spinekg.namespaces import expand as expand_curie
+from spinekg.namespaces import is_iri
+from spinekg.params import resolve
 from spinekg.queries import Param, ParamKind, ParamType
-from spinekg.terms import expand_curie, is_iri, resolve
 
 NERVE = Param("nerve", ParamType.IRI)
 KG = "https://w3id.org/spinekg/id/"

