@@ -2,7 +2,7 @@
 
 The prefixes come from the shipped JSON-LD context (``ontology/context.jsonld``):
 each of its terms whose value is a namespace IRI (ending in ``/``, ``#`` or ``_``).
-Every CURIE spinekg writes comes from :data:`CURIES`, one :class:`PrefixMap` over
+Every CURIE spinekg writes comes from :func:`curie_map`, one :class:`PrefixMap` over
 them, and every CURIE it reads is expanded by :func:`expand`, so no output can mix
 ``obo:UBERON_0001267`` and ``UBERON:0001267``: the longest namespace wins.
 
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from curies import Converter
 
 __all__ = [
-    "CURIES",
     "GRAPH_BASE",
     "INFERRED_GRAPH",
     "LABEL_PREDICATES",
@@ -49,6 +48,7 @@ __all__ = [
     "PrefixMap",
     "compress",
     "converter",
+    "curie_map",
     "expand",
     "is_iri",
     "prefix_map",
@@ -134,8 +134,10 @@ class PrefixMap:
         return None if namespace is None else namespace + local
 
 
-#: The one prefix map of every CURIE spinekg writes and reads.
-CURIES = PrefixMap(prefix_map())
+@cache
+def curie_map() -> PrefixMap:
+    """:returns: the one prefix map of every CURIE spinekg writes and reads (built on first use: no file is read at import)."""
+    return PrefixMap(prefix_map())
 
 
 @cache
@@ -148,11 +150,11 @@ def converter() -> Converter:
 
 def compress(iri: str) -> str:
     """:returns: the CURIE of ``iri`` (the longest matching namespace), or ``<iri>`` when no prefix fits."""
-    return CURIES.compress(iri) or f"<{iri}>"
+    return curie_map().compress(iri) or f"<{iri}>"
 
 
 def expand(curie: str) -> str | None:
     """:returns: the IRI of a CURIE with a shipped prefix, else None."""
     if not _CURIE.match(curie):
         return None
-    return CURIES.expand(curie)
+    return curie_map().expand(curie)

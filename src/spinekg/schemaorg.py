@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import Any
 
 from .graph import KnowledgeGraph
-from .namespaces import CURIES
+from .namespaces import curie_map
 
 __all__ = ["CODING_SYSTEMS", "codes", "describe", "jsonld_bytes", "page"]
 
@@ -44,7 +44,7 @@ def codes(kg: KnowledgeGraph, entity: str) -> list[Node]:
     """:returns: MedicalCode nodes for an entity's exact, close and broad matches."""
     found = []
     for row in kg.query("schemaorg-codes", entity=f"<{entity}>").as_dicts():
-        curie = CURIES.compress(row["code"])
+        curie = curie_map().compress(row["code"])
         if curie is None:
             raise LookupError(f"no shipped prefix for the code <{row['code']}>; add it to ontology/context.jsonld")
         prefix, _, value = curie.partition(":")
@@ -83,7 +83,7 @@ def _most_specific(types: list[str]) -> str | list[str]:
 
 
 def page(kg: KnowledgeGraph) -> Node:
-    """Build the MedicalWebPage JSON-LD object (code IRIs become CURIEs through :data:`spinekg.namespaces.CURIES`).
+    """Build the MedicalWebPage JSON-LD object (code IRIs become CURIEs through :func:`spinekg.namespaces.curie_map`).
 
     :raises LookupError: when the graph has no source article with a condition.
     """
