@@ -62,6 +62,8 @@ def test_sparql_picks_the_form_from_the_text(backend):
 
 def test_wrong_form_is_refused(backend):
     with pytest.raises(QuerySyntaxError):
+        backend.select(ASK)
+    with pytest.raises(QuerySyntaxError):
         backend.ask(CONSTRUCT)
     with pytest.raises(QuerySyntaxError):
         backend.construct(ASK)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from . import queries
-from .errors import InputError, RemoteError
+from .errors import InputError, QuerySyntaxError, RemoteError
 from .graph import KnowledgeGraph
 from .http import Auth, Reply, Transport, find_auth, form_request
 from .namespaces import GENID_BASE, GRAPH_BASE, PUBLISHED_GRAPH, STAGING_BASE, XSD_BOOLEAN, is_iri
@@ -156,10 +156,10 @@ class Endpoint(QueryForms):
 
     def select(self, text: str, bindings: Mapping[str, Term] | None = None) -> Results:
         """:returns: the rows of a SELECT query run on the endpoint, parameters sent as a ``VALUES`` block.
-        :raises RemoteError: when the endpoint fails or does not answer with rows."""
+        :raises QuerySyntaxError: for another query form; :raises RemoteError: when the endpoint fails."""
         answer = self.answer(text, bindings)
         if not isinstance(answer, Results):
-            raise RemoteError(f"malformed response from {self.url}: expected SELECT results")
+            raise QuerySyntaxError("expected a SELECT query")
         return answer
 
     def answer(self, text: str, bindings: Mapping[str, Term] | None = None) -> Answer:
