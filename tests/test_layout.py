@@ -15,8 +15,19 @@ import spinekg
 PACKAGE = Path(spinekg.__file__).parent
 #: Each module's layer; a module imports only from its own layer or lower ones.
 LAYERS = {
-    "base": {"errors", "resources", "namespaces", "atomic", "timeout", "sentences", "synthetic", "turtle_format", "rdflib_bridge"},
-    "building blocks": {"results", "queries", "protocol", "labels", "params", "mappings", "readers", "manifest", "jsonld"},
+    "base": {
+        "errors",
+        "resources",
+        "namespaces",
+        "atomic",
+        "timeout",
+        "locking",
+        "sentences",
+        "synthetic",
+        "turtle_format",
+        "rdflib_bridge",
+    },
+    "building blocks": {"results", "queries", "protocol", "labels", "params", "mappings", "readers", "manifest", "ondisk", "jsonld"},
     "capabilities": {"graph", "validate", "reason", "export", "schemaorg", "link", "mapping_check", "http", "remote", "backends", "build"},
     "shell": {"cli", "__init__", "__main__"},
 }

@@ -28,11 +28,14 @@ if TYPE_CHECKING:
 __all__ = ["open_graph", "open_local", "run_prepared", "run_sparql"]
 
 
-def open_local(store: Path | str | None = None, load: Sequence[Path | str] = ()) -> KnowledgeGraph:
-    """:returns: the packaged graph plus ``load`` files, in memory or (``store``) in an on-disk store."""
+def open_local(store: Path | str | None = None, load: Sequence[Path | str] = (), *, write: bool = False) -> KnowledgeGraph:
+    """:returns: the packaged graph plus ``load`` files, in memory or (``store``) in an on-disk store.
+
+    :param write: the caller will change an on-disk store (for example with the reasoner's graph).
+    """
     if store is None:
         return KnowledgeGraph.load(extra=load)
-    return KnowledgeGraph.open(store, extra=load)
+    return KnowledgeGraph.open(store, extra=load, write=write)
 
 
 def open_graph(

@@ -20,6 +20,7 @@ __all__ = [
     "ShapesError",
     "SourceFileError",
     "SpinekgError",
+    "StoreError",
     "UnknownNameError",
 ]
 
@@ -73,6 +74,10 @@ class QueryTimeoutError(InputError, TimeoutError):
 
 class ShapesError(InputError):
     """A SHACL shapes file is malformed or uses a construct the validator rejects."""
+
+
+class StoreError(SpinekgError, OSError):
+    """An on-disk store cannot be used: busy past the wait, not a store, unreadable, or damaged."""
 
 
 class ReasonerUnavailableError(SpinekgError, RuntimeError):

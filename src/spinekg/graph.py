@@ -12,6 +12,7 @@ Loading is all-or-nothing: a bad file leaves the graph as it was.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -20,10 +21,12 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from . import resources
-from .errors import InputError, SourceFileError
+from .errors import InputError, SourceFileError, StoreError
 from .labels import LabelIndex
+from .locking import FileLock
 from .manifest import Manifest
 from .namespaces import INFERRED_GRAPH
+from .ondisk import LOCK, Wanted, current, open_folder, prepare, recover, sync
 from .params import resolve
 from .protocol import QueryForms
 from .queries import PreparedQuery, get, require_params, run, run_select
@@ -52,37 +55,69 @@ class KnowledgeGraph(QueryForms):
         self.sources: list[Path] = []
         self.directory: Path | None = None
         self._labels: LabelIndex | None = None
+        self._lock: FileLock | None = None
+        self._writable = True
 
     # ------------------------------------------------------------------ building
 
     @classmethod
     def open(
-        cls, directory: Path | str, sources: Sequence[Path | str] | None = None, *, extra: Sequence[Path | str] = ()
+        cls,
+        directory: Path | str,
+        sources: Sequence[Path | str] | None = None,
+        *,
+        extra: Sequence[Path | str] = (),
+        write: bool = False,
+        wait: float | None = None,
     ) -> KnowledgeGraph:
         """Open (or create) an on-disk store, so repeated runs do not re-parse the graph.
 
-        Rule for rebuilding: each source file's SHA-256 is kept in a manifest in
-        the store folder; a source whose bytes changed (or that is new) has its
-        named graph replaced, a source no longer listed is dropped. Graphs added
-        with :func:`spinekg.link.link` stay until unlinked.
+        Rule for rebuilding: each file's SHA-256 is kept in a manifest in the store
+        folder; a file whose bytes changed (or that is new) has its named graph
+        replaced, a file no longer listed is dropped, all in one change that is
+        complete or undone (:mod:`spinekg.ondisk`). Graphs added with
+        :func:`spinekg.link.link` stay until unlinked; the reasoner's graph goes
+        whenever another graph changes.
 
-        :param directory: the store folder (created if missing).
+        Any number of processes may read one store at once; one that must change it
+        waits for the others (at most ``wait`` seconds, default ``$SPINEKG_STORE_WAIT``
+        or 60), and keeps the store to itself until :meth:`close`.
+
+        :param directory: the store folder (created if missing; a folder holding other files is refused).
         :param sources: the graph's own files; default: the packaged ontology and data.
         :param extra: more files (for example ``--load`` on the command line), kept by the same rule
             under their own role: the store holds exactly the ``extra`` files of the latest call.
-        :raises SourceFileError: when a changed source cannot be parsed (the store keeps its old copy).
+        :param write: open for changing the store afterwards (the reasoner's graph, linking).
+        :raises SourceFileError: when a changed file cannot be parsed (the store is then unchanged).
+        :raises StoreError: when the store is busy past the wait, not a store, or damaged.
         """
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        kg = cls(ox.Store(str(directory)))
-        manifest = Manifest.read(directory)
         files = [Path(p) for p in (resources.default_sources() if sources is None else sources)]
         loads = [Path(p) for p in extra]
-        kg._sync(manifest, files, "source")
-        kg._sync(manifest, loads, "load")
-        kg.sources = files + loads
-        kg.directory = directory
+        wanted = (Wanted("source", files), Wanted("load", loads))
+        prepare(directory)
+        lock = FileLock(directory / LOCK)
+        lock.acquire(exclusive=False, wait=wait)
+        try:
+            store, writable = cls._open_folder(directory, lock, wanted, write, wait)
+        except BaseException:
+            lock.release()
+            raise
+        kg = cls(store)
+        kg.sources, kg.directory, kg._lock, kg._writable = files + loads, directory, lock, writable
         return kg
+
+    @staticmethod
+    def _open_folder(directory: Path, lock: FileLock, wanted: Sequence[Wanted], write: bool, wait: float | None) -> tuple[ox.Store, bool]:
+        """:returns: the store, opened read-only when it already holds what is wanted, else brought up to date."""
+        if not write and (directory / "CURRENT").exists() and current(Manifest.read(directory), wanted):
+            return open_folder(directory, lock, write=False), False
+        lock.acquire(exclusive=True, wait=wait)
+        store = open_folder(directory, lock, write=True)
+        manifest = Manifest.read(directory)
+        recover(store, manifest)
+        sync(store, manifest, wanted)
+        return store, True
 
     @classmethod
     def load(cls, sources: Sequence[Path | str] | None = None, *, extra: Sequence[Path | str] = ()) -> KnowledgeGraph:
@@ -105,11 +140,23 @@ class KnowledgeGraph(QueryForms):
             raise InputError("the knowledge graph is closed")
         return self._store
 
+    @property
+    def writer(self) -> ox.Store:
+        """The store, for changing it.
+        :raises StoreError: for an on-disk store opened for reading (``KnowledgeGraph.open(..., write=True)``)."""
+        if not self._writable:
+            raise StoreError(f"{self.directory}: the store was opened for reading; open it with write=True to change it")
+        return self.oxigraph
+
     def close(self) -> None:
-        """Flush an on-disk store and release it (its lock, its files); the object is unusable afterwards."""
-        if self._store is not None and self.directory is not None:
+        """Flush an on-disk store and release it (its data, then its lock); the object is unusable afterwards."""
+        if self._store is not None and self.directory is not None and self._writable:
             self._store.flush()
         self._store, self._labels = None, None
+        if self._lock is not None:
+            gc.collect()  # pyoxigraph closes RocksDB when the last reference goes; only then may the lock go
+            self._lock.release()
+            self._lock = None
 
     def __enter__(self) -> KnowledgeGraph:
         return self
@@ -127,7 +174,7 @@ class KnowledgeGraph(QueryForms):
 
         :raises SourceFileError: for the first file that cannot be read; the store is unchanged.
         """
-        store = self.oxigraph
+        store = self.writer
         files = [Path(p) for p in paths]
         merging = {p for p in files if get_reader(p).names_graphs or store.contains_named_graph(graph_name(p))}
         for path in merging:
@@ -146,32 +193,9 @@ class KnowledgeGraph(QueryForms):
             self._labels = None
         self.sources.extend(files)
 
-    def _sync(self, manifest: Manifest, files: Sequence[Path], role: str) -> None:
-        """Bring the store's ``role`` graphs in line with ``files``, by content hash.
-
-        A graph being replaced is parsed once beforehand, so a bad file leaves the old copy in place.
-        """
-        store = self.oxigraph
-        wanted = {graph_name(p).value: p for p in files}
-        changed = {name: p for name, p in wanted.items() if not manifest.unchanged(name, p)}
-        stale = [name for name in manifest.names(role) if name not in wanted]
-        for name, path in changed.items():
-            if store.contains_named_graph(ox.NamedNode(name)):
-                try_parse(path)
-        for name in stale + list(changed):
-            if store.contains_named_graph(ox.NamedNode(name)):
-                store.remove_graph(ox.NamedNode(name))
-            manifest.forget(name)
-        for name, path in changed.items():
-            load_file(store, path, ox.NamedNode(name))
-            manifest.record(name, path, role)
-        if changed or stale:
-            store.flush()
-            manifest.write()
-
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction."""
-        self.oxigraph.extend(quads)
+        self.writer.extend(quads)
         self._labels = None
 
     def replace_graph(self, graph: ox.NamedNode, triples: Iterable[ox.Triple]) -> int:
@@ -182,7 +206,7 @@ class KnowledgeGraph(QueryForms):
         :returns: the number of triples now in ``graph``.
         """
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-        self.oxigraph.remove_graph(graph)
+        self.writer.remove_graph(graph)
         self.add_quads(quads)
         return len(quads)
 

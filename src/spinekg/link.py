@@ -8,7 +8,9 @@ spinekg's dependencies parses it; convert it to OWL first (e.g. with ROBOT).
 
 from __future__ import annotations
 
+import hashlib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO, cast
@@ -17,8 +19,9 @@ import pyoxigraph as ox
 
 from .errors import SourceFileError
 from .graph import KnowledgeGraph
-from .manifest import Manifest, file_digest
-from .readers import get_reader, linked_graph_name
+from .manifest import Manifest
+from .namespaces import INFERRED_GRAPH
+from .readers import Source, get_reader, linked_graph_name
 
 __all__ = ["LINK_FORMATS", "LinkResult", "count_triples", "link", "link_file", "link_files"]
 
@@ -39,16 +42,18 @@ class LinkResult:
 
 
 class _ProgressReader:
-    """A binary reader that prints how much of the file has been read, in 10% steps."""
+    """A binary reader that hashes what it reads and prints how much of the file has been read, in 10% steps."""
 
-    def __init__(self, handle: BinaryIO, size: int, out: TextIO | None, name: str) -> None:
-        self._handle, self._size, self._out, self._name = handle, size, out, name
+    def __init__(self, handle: BinaryIO, size: int, out: TextIO | None, label: str) -> None:
+        self._handle, self._size, self._out, self._label = handle, size, out, label
         self._next = PROGRESS_STEP
+        self.sha256 = hashlib.sha256()
 
     def read(self, n: int = -1) -> bytes:
         data = self._handle.read(n)
+        self.sha256.update(data)
         if self._out is not None and self._size and self._handle.tell() / self._size >= self._next:
-            self._out.write(f"\rlinking {self._name}: {int(100 * self._handle.tell() / self._size)}%")
+            self._out.write(f"\r{self._label}: {int(100 * self._handle.tell() / self._size)}%")
             self._out.flush()
             self._next += PROGRESS_STEP
         return data
@@ -57,35 +62,82 @@ class _ProgressReader:
         return True
 
 
-def link_file(kg: KnowledgeGraph, path: Path | str, progress: TextIO | None = sys.stderr) -> LinkResult:
-    """Stream one vocabulary file into its named graph (replacing an earlier copy).
+def _stream(path: Path, out: TextIO | None, label: str, load: Callable[[BinaryIO], object]) -> str:
+    """Feed the file to ``load`` as a stream. :returns: the SHA-256 of the bytes it read."""
+    with path.open("rb") as handle:
+        reader = _ProgressReader(handle, path.stat().st_size, out, label)
+        load(cast(BinaryIO, reader))
+    if out is not None:
+        out.write("\n")
+    return reader.sha256.hexdigest()
 
-    :param progress: where to report progress for large files (None: silent).
-    :raises SourceFileError: when the file cannot be read or parsed; its graph is then removed.
+
+@dataclass(frozen=True)
+class _Checked:
+    """A vocabulary file that parsed, and the hash of the bytes that did."""
+
+    path: Path
+    syntax: ox.RdfFormat
+    sha256: str
+    size: int
+    mtime_ns: int
+    progress: TextIO | None
+
+
+def _check(path: Path | str, progress: TextIO | None) -> _Checked:
+    """Parse the whole file once, keeping nothing, so an earlier copy is never replaced by a file that fails.
+
+    :raises SourceFileError: when the file is not a vocabulary spinekg links, or cannot be read or parsed.
     """
     path = Path(path)
-    graph = linked_graph_name(path)
     fmt = get_reader(path).syntax
     if fmt is None or fmt not in LINK_FORMATS:
         raise SourceFileError(path, "link reads OWL RDF/XML (.owl/.rdf/.xml), Turtle (.ttl) or N-Triples (.nt)")
     if not path.is_file():
         raise SourceFileError(path, "no such file" if not path.exists() else "not a regular file")
-    size = path.stat().st_size
-    out = progress if size >= PROGRESS_MIN_BYTES else None
-    store = kg.oxigraph
+    stat = path.stat()
+    out = progress if stat.st_size >= PROGRESS_MIN_BYTES else None
+    base = path.resolve().as_uri()
+    try:
+        digest = _stream(path, out, f"checking {path.name}", lambda r: sum(1 for _ in ox.parse(r, fmt, base_iri=base)))
+    except (SyntaxError, ValueError, OSError) as err:
+        raise SourceFileError(path, f"cannot be read as RDF: {getattr(err, 'msg', None) or err}") from None
+    return _Checked(path, fmt, digest, stat.st_size, stat.st_mtime_ns, out)
+
+
+def _load(kg: KnowledgeGraph, checked: _Checked) -> tuple[LinkResult, Source]:
+    """Replace the file's graph with its triples, streamed; the bytes loaded must be the bytes checked.
+
+    :raises SourceFileError: when the file changed since it was checked, or cannot be read.
+    """
+    path, graph, store = checked.path, linked_graph_name(checked.path), kg.writer
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
+    base = path.resolve().as_uri()
     try:
-        with path.open("rb") as handle:
-            reader = cast(BinaryIO, _ProgressReader(handle, size, out, path.name))
-            store.bulk_load(reader, fmt, base_iri=path.resolve().as_uri(), to_graph=graph)
+        loaded = _stream(
+            path, checked.progress, f"linking {path.name}", lambda r: store.bulk_load(r, checked.syntax, base_iri=base, to_graph=graph)
+        )
     except (SyntaxError, ValueError, OSError) as err:
         store.remove_graph(graph)
         raise SourceFileError(path, f"cannot be read as RDF: {getattr(err, 'msg', None) or err}") from None
-    if out is not None:
-        out.write("\n")
+    if loaded != checked.sha256:
+        store.remove_graph(graph)
+        raise SourceFileError(path, "the file changed while it was linked; link it again")
     kg.forget_labels()
-    return LinkResult(path, graph.value, count_triples(kg, graph))
+    source = Source(path, b"", loaded, checked.size, checked.mtime_ns)
+    return LinkResult(path, graph.value, count_triples(kg, graph)), source
+
+
+def link_file(kg: KnowledgeGraph, path: Path | str, progress: TextIO | None = sys.stderr) -> LinkResult:
+    """Stream one vocabulary file into its named graph, replacing an earlier copy only once the new one parsed.
+
+    The file is read twice: once to prove it parses, once to load it; the two readings must agree.
+
+    :param progress: where to report progress for large files (None: silent).
+    :raises SourceFileError: when the file cannot be read or parsed (an earlier copy then stays), or changed meanwhile.
+    """
+    return _load(kg, _check(path, progress))[0]
 
 
 def count_triples(kg: KnowledgeGraph, graph: ox.NamedNode) -> int:
@@ -104,18 +156,22 @@ def link(kg: KnowledgeGraph, paths: list[Path], progress: TextIO | None = sys.st
     manifest = Manifest.read(kg.directory)
     results = []
     for path in paths:
-        name, digest = linked_graph_name(path), file_digest(path)
-        if manifest.graphs.get(name.value, {}).get("sha256") == digest and kg.oxigraph.contains_named_graph(name):
+        name = linked_graph_name(path)
+        if name.value in manifest.names("linked") and manifest.unchanged(name.value, path) and kg.oxigraph.contains_named_graph(name):
             results.append(LinkResult(path, name.value, count_triples(kg, name)))
             continue
-        results.append(link_file(kg, path, progress))
-        manifest.record(name.value, path.resolve(), "linked")
+        checked = _check(path, progress)
+        manifest.begin([name.value, INFERRED_GRAPH.value])
+        kg.writer.remove_graph(INFERRED_GRAPH)  # inferred from graphs that are changing
+        result, source = _load(kg, checked)
+        manifest.record(name.value, source, "linked")
         kg.oxigraph.flush()
-        manifest.write()
+        manifest.commit()
+        results.append(result)
     return results
 
 
 def link_files(paths: list[Path], store: Path | str | None = None, progress: TextIO | None = sys.stderr) -> list[LinkResult]:
     """What ``spinekg link`` does: link files into the on-disk ``store`` (kept), or into the packaged graph for this run only."""
-    with KnowledgeGraph.open(store) if store is not None else KnowledgeGraph.load() as kg:
+    with KnowledgeGraph.open(store, write=True) if store is not None else KnowledgeGraph.load() as kg:
         return link(kg, paths, progress)

@@ -1,22 +1,32 @@
-"""The manifest of an on-disk store: which file each named graph holds, by content hash.
+"""The manifest of an on-disk store: which file each named graph holds, by content hash, and the journal.
 
 Plain data in ``spinekg-manifest.json`` beside the store; it knows nothing of
-loading (that is :mod:`spinekg.graph` and :mod:`spinekg.link`).
+loading (that is :mod:`spinekg.ondisk` and :mod:`spinekg.link`). Before a change
+touches the store, :meth:`Manifest.begin` writes the graphs it will touch to
+``spinekg-journal.json``; :meth:`Manifest.commit` writes the new manifest and then
+removes the journal. A journal found on opening means a change was cut short: its
+graphs may be half written, and are dropped and loaded again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .atomic import atomic_write
 from .errors import SourceFileError
 
-__all__ = ["MANIFEST", "Manifest", "file_digest"]
+if TYPE_CHECKING:
+    from .readers import Source
+
+__all__ = ["JOURNAL", "MANIFEST", "Manifest", "file_digest"]
 
 MANIFEST = "spinekg-manifest.json"
+JOURNAL = "spinekg-journal.json"
 
 
 def file_digest(path: Path) -> str:
@@ -31,7 +41,10 @@ def file_digest(path: Path) -> str:
 
 @dataclass
 class Manifest:
-    """Graph name -> {path, sha256, role} for every file loaded into a store folder."""
+    """Graph name -> {path, sha256, role, size, mtime_ns, also} for every file loaded into a store folder.
+
+    ``also`` lists, one per line, the further graphs an N-Quads or TriG file named.
+    """
 
     directory: Path
     graphs: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -65,16 +78,41 @@ class Manifest:
             return True
         return info.get("sha256") == file_digest(path)
 
-    def record(self, name: str, path: Path, role: str) -> None:
-        """Note that graph ``name`` now holds ``path``."""
-        stat = path.stat()
+    def record(self, name: str, source: Source, role: str, also: Iterable[str] = ()) -> None:
+        """Note that graph ``name`` (and the graphs in ``also``) now hold the bytes of ``source``, as they were read."""
         self.graphs[name] = {
-            "path": str(path),
-            "sha256": file_digest(path),
+            "path": str(source.path.resolve()),
+            "sha256": source.sha256,
             "role": role,
-            "size": str(stat.st_size),
-            "mtime_ns": str(stat.st_mtime_ns),
+            "size": str(source.size),
+            "mtime_ns": str(source.mtime_ns),
+            "also": "\n".join(sorted(also)),
         }
+
+    def held_by(self, name: str) -> list[str]:
+        """:returns: graph ``name`` and the further graphs its file named."""
+        also = self.graphs.get(name, {}).get("also", "")
+        return [name, *(g for g in also.split("\n") if g)]
+
+    def begin(self, graphs: Iterable[str]) -> None:
+        """Write the journal: the graphs a change is about to touch (durably, before the store is touched)."""
+        with atomic_write(self.directory / JOURNAL) as handle:
+            handle.write(json.dumps({"touching": sorted(set(graphs))}, indent=1).encode())
+
+    def commit(self) -> None:
+        """Write the manifest, then remove the journal: the change is complete."""
+        self.write()
+        (self.directory / JOURNAL).unlink(missing_ok=True)
+
+    def interrupted(self) -> list[str] | None:
+        """:returns: the graphs of a change that was cut short (None when the last change completed)."""
+        path = self.directory / JOURNAL
+        if not path.exists():
+            return None
+        try:
+            return [str(g) for g in json.loads(path.read_text(encoding="utf-8"))["touching"]]
+        except (ValueError, KeyError, TypeError):  # cut short while the journal itself was written: nothing touched yet
+            return []
 
     def names(self, role: str) -> list[str]:
         """:returns: the graphs recorded under ``role`` (``source``, ``load`` or ``linked``)."""

@@ -125,16 +125,18 @@ def _row(path: Path, number: int, row: dict[str, str]) -> Mapping:
     return Mapping(**{k: (row.get(k) or "").strip() for k in (*REQUIRED_COLUMNS, "comment")})
 
 
-def read_sssom(path: Path | str) -> MappingSet:
+def read_sssom(path: Path | str, text: str | None = None) -> MappingSet:
     """Read an SSSOM TSV file (embedded ``#`` YAML header, then a tab-separated table).
 
+    :param text: the file's content when it was read already (then ``path`` only names it).
     :raises SourceFileError: when the file is missing, not UTF-8, or not a valid mapping set.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise SourceFileError(path, getattr(err, "strerror", None) or str(err)) from None
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise SourceFileError(path, getattr(err, "strerror", None) or str(err)) from None
     header, body = _split_header(text)
     meta = _metadata(path, header)
     reader = csv.DictReader(io.StringIO(body), delimiter="\t")
@@ -157,9 +159,9 @@ def to_triples(mapping_set: MappingSet) -> list[ox.Triple]:
     ]
 
 
-def sssom_quads(path: Path, graph: ox.NamedNode) -> list[ox.Quad]:
-    """Parse an SSSOM file into quads in ``graph`` (the reader :mod:`spinekg.readers` uses for ``*.sssom.tsv``)."""
-    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in to_triples(read_sssom(path))]
+def sssom_quads(path: Path, graph: ox.NamedNode, text: str | None = None) -> list[ox.Quad]:
+    """Parse an SSSOM file (or ``text``, its content) into quads in ``graph`` (the reader :mod:`spinekg.readers` uses)."""
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in to_triples(read_sssom(path, text))]
 
 
 def to_turtle(mapping_set: MappingSet) -> bytes:

@@ -2,29 +2,78 @@
 
 A file's syntax is chosen by its name, never sniffed. Every RDF syntax is parsed
 inside Oxigraph; an SSSOM mapping set (``*.sssom.tsv``) becomes one SKOS triple
-per row (:mod:`spinekg.mappings`). A file's triples go into the named graph
-``graph/<file stem>``; N-Quads and TriG name their own graphs.
+per row (:mod:`spinekg.mappings`).
+
+Each file has its own named graph. A packaged file's is ``graph/<file stem>``
+(``graph/anatomy``); any other file's comes from its resolved path
+(``graph/file/home/me/notes.ttl``), so no two files share one and a user's file can
+never replace a packaged graph. N-Quads and TriG may name further graphs of their
+own, except spinekg's (anything under ``graph/``), which is refused; their default
+graph goes into the file's graph.
 
 >>> get_reader("data/anatomy.ttl").syntax
 <RdfFormat Turtle>
->>> graph_name("data/anatomy.ttl").value
+>>> from spinekg import resources
+>>> graph_name(resources.data_dir() / "anatomy.ttl").value
 'https://w3id.org/spinekg/graph/anatomy'
+>>> graph_name("/tmp/my notes.ttl").value
+'https://w3id.org/spinekg/graph/file/tmp/my%20notes.ttl'
 """
 
 from __future__ import annotations
 
+import hashlib
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import resources
 from .errors import SourceFileError
 from .mappings import SSSOM_SUFFIX, sssom_quads
 from .namespaces import GRAPH_BASE, LINKED_BASE
 
-__all__ = ["READERS", "Reader", "get_reader", "graph_name", "linked_graph_name", "load_file", "parse_file", "try_parse"]
+__all__ = [
+    "READERS",
+    "Reader",
+    "Source",
+    "get_reader",
+    "graph_name",
+    "linked_graph_name",
+    "load_file",
+    "parse_file",
+    "read_source",
+    "try_parse",
+]
+
+
+@dataclass(frozen=True)
+class Source:
+    """The bytes of one file as they were read, with what identifies them: so what is loaded is what is hashed."""
+
+    path: Path
+    data: bytes = field(repr=False)
+    sha256: str
+    size: int
+    mtime_ns: int
+
+
+def read_source(path: Path | str) -> Source:
+    """Read a file once: its bytes, their SHA-256, and the size and modification time seen before reading.
+
+    :raises SourceFileError: for an unknown extension, a missing, non-regular, empty or unreadable file.
+    """
+    path, _ = _readable(path)
+    try:
+        stat = path.stat()
+        data = path.read_bytes()
+    except OSError as err:
+        raise SourceFileError(path, err.strerror or str(err)) from None
+    return Source(path, data, hashlib.sha256(data).hexdigest(), stat.st_size, stat.st_mtime_ns)
 
 
 @dataclass(frozen=True)
@@ -39,24 +88,56 @@ class Reader:
         """Whether the syntax names its own graphs (N-Quads, TriG)."""
         return self.syntax in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 
-    def quads(self, path: Path, graph: ox.NamedNode) -> list[ox.Quad]:
-        """:returns: every quad of the file, triples put in ``graph``.
-        :raises SourceFileError: when the file cannot be read."""
+    def quads(self, path: Path, graph: ox.NamedNode, data: bytes | None = None) -> list[ox.Quad]:
+        """:returns: every quad of the file (or of ``data``, its bytes), triples and the default graph put in ``graph``.
+        :raises SourceFileError: when the file cannot be read, or names one of spinekg's own graphs."""
         with _reading(path):
             if self.syntax is None:
-                return sssom_quads(path, graph)
-            parsed = ox.parse(path=str(path), format=self.syntax, base_iri=path.resolve().as_uri())
-            return [q if self.names_graphs else ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed]
+                text = None if data is None else data.decode("utf-8")
+                return sssom_quads(path, graph, text)
+            source = {"path": str(path)} if data is None else {"input": data}
+            parsed = ox.parse(**source, format=self.syntax, base_iri=path.resolve().as_uri())
+            if not self.names_graphs:
+                return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed]
+            return [_own_graph(path, q, graph) for q in parsed]
 
-    def load(self, store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
-        """Parse the file into ``store`` in one transaction (all or nothing).
-        :raises SourceFileError: when the file cannot be read; the store is then unchanged."""
+    def check(self, path: Path, own: ox.NamedNode, data: bytes | None = None) -> set[str]:
+        """Parse the file (or ``data``) completely and keep nothing, streaming.
+
+        :returns: the further graphs it names (N-Quads, TriG), besides ``own``.
+        :raises SourceFileError: when it cannot be parsed, or names one of spinekg's own graphs.
+        """
         if self.syntax is None:
-            store.extend(self.quads(path, graph))
+            self.quads(path, own, data)
+            return set()
+        named: set[str] = set()
+        with _reading(path):
+            source = {"path": str(path)} if data is None else {"input": data}
+            for quad in ox.parse(**source, format=self.syntax, base_iri=path.resolve().as_uri()):
+                if self.names_graphs and isinstance(quad.graph_name, ox.NamedNode):
+                    named.add(_own_graph(path, quad, own).graph_name.value)  # type: ignore[union-attr]  # a NamedNode, kept
+        return named - {own.value}
+
+    def load(self, store: ox.Store, path: Path, graph: ox.NamedNode, data: bytes | None = None) -> None:
+        """Parse the file (or ``data``, its bytes) into ``store`` in one transaction (all or nothing).
+        :raises SourceFileError: when the file cannot be read; the store is then unchanged."""
+        if self.syntax is None or self.names_graphs:
+            store.extend(self.quads(path, graph, data))
             return
         with _reading(path):
-            target = None if self.names_graphs else graph
-            store.load(path=str(path), format=self.syntax, base_iri=path.resolve().as_uri(), to_graph=target)
+            source = {"path": str(path)} if data is None else {"input": data}
+            store.load(**source, format=self.syntax, base_iri=path.resolve().as_uri(), to_graph=graph)
+
+
+def _own_graph(path: Path, quad: ox.Quad, graph: ox.NamedNode) -> ox.Quad:
+    """:returns: a quad of an N-Quads/TriG file, its default graph moved into the file's own graph.
+    :raises SourceFileError: for a quad in one of spinekg's own graphs."""
+    name = quad.graph_name
+    if isinstance(name, ox.DefaultGraph):
+        return ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+    if isinstance(name, ox.NamedNode) and name.value.startswith(GRAPH_BASE):
+        raise SourceFileError(path, f"names the graph <{name.value}>, one of spinekg's own; a loaded file cannot write into it")
+    return quad
 
 
 #: File suffix -> reader; the longest matching suffix wins (``.sssom.tsv`` before any other).
@@ -86,9 +167,18 @@ def get_reader(path: Path | str) -> Reader:
     raise SourceFileError(path, f"unknown RDF file extension (known: {', '.join(sorted(READERS))})")
 
 
+@cache
+def _packaged_folders() -> frozenset[Path]:
+    return frozenset(folder.resolve() for folder in (resources.ontology_dir(), resources.data_dir()))
+
+
 def graph_name(path: Path | str) -> ox.NamedNode:
-    """:returns: the named graph a source file is loaded into (``graph/<file stem>``)."""
-    return ox.NamedNode(GRAPH_BASE + Path(path).name.split(".")[0])
+    """:returns: the named graph a source file is loaded into: ``graph/<file stem>`` for a packaged file,
+    ``graph/file<resolved path>`` for any other."""
+    resolved = Path(path).resolve()
+    if resolved.parent in _packaged_folders():
+        return ox.NamedNode(GRAPH_BASE + resolved.name.split(".")[0])
+    return ox.NamedNode(GRAPH_BASE + "file" + urllib.parse.quote(resolved.as_posix(), safe="/"))
 
 
 def linked_graph_name(path: Path | str) -> ox.NamedNode:
@@ -148,9 +238,4 @@ def try_parse(path: Path | str) -> None:
     :raises SourceFileError: as :func:`parse_file`.
     """
     path, reader = _readable(path)
-    if reader.syntax is None:
-        reader.quads(path, graph_name(path))
-        return
-    with _reading(path):
-        for _ in ox.parse(path=str(path), format=reader.syntax, base_iri=path.resolve().as_uri()):
-            pass
+    reader.check(path, graph_name(path))

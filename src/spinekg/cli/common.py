@@ -42,9 +42,12 @@ def add_graph_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def load_graph(args: argparse.Namespace) -> KnowledgeGraph:
-    """:returns: the packaged graph (in memory, or the on-disk store) plus any ``--load`` files."""
-    return open_local(args.store, args.load)
+def load_graph(args: argparse.Namespace, *, write: bool = False) -> KnowledgeGraph:
+    """:returns: the packaged graph (in memory, or the on-disk store) plus any ``--load`` files.
+
+    :param write: the command changes an on-disk store (the reasoner's graph).
+    """
+    return open_local(args.store, args.load, write=write)
 
 
 def open_backend(args: argparse.Namespace) -> SparqlGraph:

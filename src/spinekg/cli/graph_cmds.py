@@ -69,7 +69,7 @@ def _report_json(report: ValidationReport) -> str:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the graph: asserted only, or (``--inferred``) with the reasoner's graph."""
-    with load_graph(args) as kg:
+    with load_graph(args, write=args.inferred) as kg:
         export_graph(kg, args.format, args.output or sys.stdout.buffer, inferred=args.inferred)
     return 0
 

@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_reason(args: argparse.Namespace) -> int:
     """Reason over the graph; print the report; optionally write the inferred graph."""
-    with load_graph(args) as kg:
+    with load_graph(args, write=True) as kg:
         report = reason(kg, args.reasoner, save_to=args.out)
     emit(json.dumps(report.as_dict(), indent=1) + "\n" if args.format == "json" else report_text(report), None)
     return 0 if report.ok else 1
