@@ -17,6 +17,7 @@ PACKAGE = Path(spinekg.__file__).parent
 LAYERS = {
     "base": {
         "errors",
+        "guards",
         "resources",
         "namespaces",
         "atomic",

@@ -179,13 +179,13 @@ def test_four_processes_share_one_store(tmp_path):
     store = tmp_path / "store"
     loads = [write(tmp_path / f"load{i}.ttl", GOOD.replace('"good"', f'"load {i}"')) for i in range(2)]
     script = (
-        "import sys, time\n"
+        "import os, sys, time\n"
         "from spinekg.cli import main\n"
         "store, load, end = sys.argv[1], sys.argv[2], time.monotonic() + 6\n"
         "codes = []\n"
         "while time.monotonic() < end:\n"
         "    extra = ['--load', load] if load != '-' else []\n"
-        "    codes.append(main(['query', 'search', '-p', 'text=load', '--store', store, '-f', 'csv', '-o', '/dev/null', *extra]))\n"
+        "    codes.append(main(['query', 'search', '-p', 'text=load', '--store', store, '-f', 'csv', '-o', store + '.' + str(os.getpid()) + '.csv', *extra]))\n"
         "print(len(codes), sorted(set(codes)))\n"
     )
     procs = [

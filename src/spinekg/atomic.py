@@ -1,9 +1,17 @@
-"""Write files atomically: a temporary file in the target folder, then a rename."""
+"""Write files atomically: a temporary file in the target folder, then a rename.
+
+A regular target is replaced in one rename, keeping the mode of the file it replaces;
+an exception, SIGINT, SIGTERM or SIGHUP (the command line turns them into exceptions)
+removes the temporary file. A target that is not a regular file (``/dev/null``,
+``/dev/stdout``, a named pipe) is written directly: renaming over a device node would
+replace it.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,14 +25,24 @@ def atomic_write(target: Path | str) -> Iterator[BinaryIO]:
     """Open a temporary file next to ``target``; on success it replaces ``target``.
 
     An exception (or a killed process) leaves ``target`` as it was.
+
+    :raises OSError: when the folder is missing or not writable, the target is a directory, or the disk is full.
     """
     target = Path(target)
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise IsADirectoryError(21, "is a directory", str(target))
+    if mode is not None and not stat.S_ISREG(mode):
+        with target.open("wb") as direct:
+            yield direct
+        return
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an export is an ordinary file
     try:
+        os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())  # mkstemp makes 0600
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
@@ -34,3 +52,9 @@ def atomic_write(target: Path | str) -> Iterator[BinaryIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from . import jsonld, resources, schemaorg
 from .atomic import atomic_write
-from .errors import UnknownNameError
+from .errors import InputError, SpinekgError, UnknownNameError
 from .graph import KnowledgeGraph
 from .namespaces import INFERRED_GRAPH, prefix_map
 from .reason import infer
@@ -124,10 +124,16 @@ def export_graph(kg: KnowledgeGraph, fmt: ExportFormat | str, target: Path | str
 
     :param inferred: run HermiT first and include what it infers (needs Java).
     :raises InconsistentOntologyError: with ``inferred``, when the graph is inconsistent.
+    :raises InputError: when the target cannot be written (missing folder, a directory, a full disk).
     """
     if inferred:
         infer(kg)
-    if isinstance(target, str | Path):
-        export(kg, fmt, target, include_inferred=inferred)
-    else:
+    if not isinstance(target, str | Path):
         write(kg, fmt, target, include_inferred=inferred)
+        return
+    try:
+        export(kg, fmt, target, include_inferred=inferred)
+    except OSError as err:
+        if isinstance(err, SpinekgError):
+            raise
+        raise InputError(f"cannot write {target}: {err.strerror or err}") from None

@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
+from .errors import InputError
 from .namespaces import RDF_TYPE, XSD_STRING, PrefixMap
 
 __all__ = ["Compactor", "TermDefinition", "write"]
@@ -104,10 +105,13 @@ class Compactor:
             return f"_:{node.value}"
         if isinstance(node, ox.NamedNode):
             return self.iri(node.value)
-        raise ValueError("RDF-star triples cannot be written as JSON-LD 1.1")
+        raise InputError("the graph holds RDF-star quoted triples, which JSON-LD 1.1 cannot write; export Turtle or N-Triples")
 
     def add(self, node: dict[str, Any], predicate: str, obj: Any) -> None:
-        """Add one property value to a node object (a second value turns the entry into a list)."""
+        """Add one property value to a node object (a second value turns the entry into a list).
+        :raises InputError: for an RDF-star quoted triple, which JSON-LD 1.1 cannot write."""
+        if isinstance(obj, ox.Triple):
+            self.node_id(obj)
         if predicate == RDF_TYPE.value and isinstance(obj, ox.NamedNode):
             _put(node, "@type", self.iri(obj.value))
             return

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from .errors import SourceFileError
 from .graph import KnowledgeGraph
+from .guards import check_xml, xml_error_line
 from .manifest import Manifest
 from .namespaces import INFERRED_GRAPH
 from .readers import Source, get_reader, linked_graph_name
@@ -98,10 +99,16 @@ def _check(path: Path | str, progress: TextIO | None) -> _Checked:
     stat = path.stat()
     out = progress if stat.st_size >= PROGRESS_MIN_BYTES else None
     base = path.resolve().as_uri()
+    if fmt is ox.RdfFormat.RDF_XML:
+        with path.open("rb") as handle:
+            check_xml(path, iter(lambda: handle.read(1 << 20), b""))
     try:
         digest = _stream(path, out, f"checking {path.name}", lambda r: sum(1 for _ in ox.parse(r, fmt, base_iri=base)))
-    except (SyntaxError, ValueError, OSError) as err:
-        raise SourceFileError(path, f"cannot be read as RDF: {getattr(err, 'msg', None) or err}") from None
+    except SyntaxError as err:
+        line = err.lineno or (xml_error_line(path, None) if fmt is ox.RdfFormat.RDF_XML else None)
+        raise SourceFileError(path, f"cannot be read as RDF: {err.msg or err}", line) from None
+    except (ValueError, OSError) as err:
+        raise SourceFileError(path, f"cannot be read as RDF: {err}") from None
     return _Checked(path, fmt, digest, stat.st_size, stat.st_mtime_ns, out)
 
 

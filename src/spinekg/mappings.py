@@ -103,10 +103,18 @@ def _split_header(text: str) -> tuple[str, str]:
 
 
 def _metadata(path: Path, header: str) -> dict[str, object]:
+    """:returns: the YAML header, read safely and without aliases (1 KB of nested aliases expands to gigabytes)."""
     import yaml
 
+    class NoAliases(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no types
+        def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+            if self.check_event(yaml.AliasEvent):
+                mark = self.peek_event().start_mark
+                raise yaml.YAMLError(f"YAML aliases are refused (line {mark.line + 1})")
+            return super().compose_node(parent, index)
+
     try:
-        meta = yaml.safe_load(header) or {}
+        meta = yaml.load(header, Loader=NoAliases) or {}
     except yaml.YAMLError as err:
         raise SourceFileError(path, f"bad SSSOM metadata header: {err}") from None
     if not isinstance(meta, dict) or not isinstance(meta.get("curie_map", {}), dict):
@@ -144,7 +152,10 @@ def read_sssom(path: Path | str, text: str | None = None) -> MappingSet:
     if absent:
         raise SourceFileError(path, f"missing column(s): {', '.join(absent)}")
     first = header.count("\n") + 2
-    rows = tuple(_row(path, first + i, row) for i, row in enumerate(reader))
+    try:
+        rows = tuple(_row(path, first + i, row) for i, row in enumerate(reader))
+    except csv.Error as err:  # e.g. a field over csv's 128 KB limit
+        raise SourceFileError(path, f"bad SSSOM table: {err}", first + reader.line_num - 1) from None
     curie_map = {str(k): str(v) for k, v in dict(meta.get("curie_map") or {}).items()}  # type: ignore[call-overload]
     return MappingSet(meta, rows, path, curie_map)
 

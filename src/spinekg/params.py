@@ -32,6 +32,8 @@ def resolve(value: str, param: Param, index: LabelIndex) -> ox.NamedNode | ox.Li
         raise InputError(f"parameter {param.name!r}: value longer than {MAX_VALUE_LENGTH} characters")
     if not value.strip():
         raise InputError(f"parameter {param.name!r}: value is empty")
+    if not value.isprintable() and any(0xD800 <= ord(c) <= 0xDFFF for c in value):  # bytes that were not UTF-8
+        raise InputError(f"parameter {param.name!r}: value is not valid UTF-8 text")
     if param.type is ParamType.STRING:
         return ox.Literal(value)
     text = value.strip()

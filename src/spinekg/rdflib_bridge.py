@@ -8,13 +8,17 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .errors import InputError
 from .namespaces import XSD_STRING
 
 __all__ = ["term_to_rdflib", "to_rdflib"]
 
 
-def term_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """:returns: the rdflib term for a pyoxigraph term."""
+def term_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """:returns: the rdflib term for a pyoxigraph term.
+    :raises InputError: for an RDF-star quoted triple (rdflib, pyshacl and owlready2 read RDF 1.1 only)."""
+    if isinstance(term, ox.Triple):
+        raise InputError(f"the graph holds RDF-star quoted triples (<< {term} >>), which rdflib and pyshacl cannot read")
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -33,5 +37,5 @@ def to_rdflib(triples: Iterable[ox.Triple], graph: Graph | None = None) -> Graph
     """
     graph = Graph() if graph is None else graph
     for t in triples:
-        graph.add((term_to_rdflib(t.subject), term_to_rdflib(t.predicate), term_to_rdflib(t.object)))  # type: ignore[arg-type]
+        graph.add((term_to_rdflib(t.subject), term_to_rdflib(t.predicate), term_to_rdflib(t.object)))
     return graph

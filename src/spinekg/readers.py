@@ -34,6 +34,7 @@ import pyoxigraph as ox
 
 from . import resources
 from .errors import SourceFileError
+from .guards import check_jsonld, check_xml, xml_error_line
 from .mappings import SSSOM_SUFFIX, sssom_quads
 from .namespaces import GRAPH_BASE, LINKED_BASE
 
@@ -91,7 +92,8 @@ class Reader:
     def quads(self, path: Path, graph: ox.NamedNode, data: bytes | None = None) -> list[ox.Quad]:
         """:returns: every quad of the file (or of ``data``, its bytes), triples and the default graph put in ``graph``.
         :raises SourceFileError: when the file cannot be read, or names one of spinekg's own graphs."""
-        with _reading(path):
+        data = self._prepared(path, data)
+        with _reading(path, self.syntax, data):
             if self.syntax is None:
                 text = None if data is None else data.decode("utf-8")
                 return sssom_quads(path, graph, text)
@@ -111,7 +113,8 @@ class Reader:
             self.quads(path, own, data)
             return set()
         named: set[str] = set()
-        with _reading(path):
+        data = self._prepared(path, data)
+        with _reading(path, self.syntax, data):
             source = {"path": str(path)} if data is None else {"input": data}
             for quad in ox.parse(**source, format=self.syntax, base_iri=path.resolve().as_uri()):
                 if self.names_graphs and isinstance(quad.graph_name, ox.NamedNode):
@@ -124,9 +127,39 @@ class Reader:
         if self.syntax is None or self.names_graphs:
             store.extend(self.quads(path, graph, data))
             return
-        with _reading(path):
+        data = self._prepared(path, data)
+        with _reading(path, self.syntax, data):
             source = {"path": str(path)} if data is None else {"input": data}
             store.load(**source, format=self.syntax, base_iri=path.resolve().as_uri(), to_graph=graph)
+
+    def _prepared(self, path: Path, data: bytes | None) -> bytes | None:
+        """:returns: the bytes to parse (None: parse the file by its path), without a byte order mark, and
+        checked against hostile RDF/XML and JSON-LD (:mod:`spinekg.guards`).
+        :raises SourceFileError: when a guard refuses them."""
+        if data is None and (self.syntax in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD) or _has_bom(path)):
+            try:
+                data = path.read_bytes()
+            except OSError as err:
+                raise SourceFileError(path, err.strerror or str(err)) from None
+        if data is None:
+            return None
+        data = data.removeprefix(BOM)
+        if self.syntax is ox.RdfFormat.RDF_XML:
+            check_xml(path, [data])
+        elif self.syntax is ox.RdfFormat.JSON_LD:
+            check_jsonld(path, data)
+        return data
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def _has_bom(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(3) == BOM
+    except OSError:
+        return False
 
 
 def _own_graph(path: Path, quad: ox.Quad, graph: ox.NamedNode) -> ox.Quad:
@@ -187,12 +220,15 @@ def linked_graph_name(path: Path | str) -> ox.NamedNode:
 
 
 @contextmanager
-def _reading(path: Path) -> Iterator[None]:
-    """Turn the errors of reading ``path`` into :class:`SourceFileError`."""
+def _reading(path: Path, syntax: ox.RdfFormat | None = None, data: bytes | None = None) -> Iterator[None]:
+    """Turn the errors of reading ``path`` into :class:`SourceFileError` (with a line number wherever one can be found)."""
     try:
         yield
+    except SourceFileError:
+        raise
     except SyntaxError as err:
-        raise SourceFileError(path, err.msg or str(err), err.lineno) from None
+        line = err.lineno or (xml_error_line(path, data) if syntax is ox.RdfFormat.RDF_XML else None)
+        raise SourceFileError(path, err.msg or str(err), line) from None
     except (UnicodeDecodeError, ValueError) as err:
         raise SourceFileError(path, f"cannot be read as RDF: {err}") from None
     except OSError as err:

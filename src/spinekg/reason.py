@@ -17,6 +17,7 @@ owlready2's ``infer_data_property_values`` only costs time here.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import tempfile
 import time
@@ -151,6 +152,7 @@ def reason(kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT, *, sa
     java = require_java()
     start = time.perf_counter()
     asserted = set(kg.triples(include_inferred=False))
+    _check_readable(asserted)
     world = _load_world(asserted)
     try:
         _run(world, reasoner, java)
@@ -194,8 +196,53 @@ def save_inferred(kg: KnowledgeGraph, target: Path | str) -> int:
     return len(triples)
 
 
+#: Lexical forms of the XSD datatypes owlready2 converts to Python values (whitespace collapsed first).
+_LEXICAL = {
+    **dict.fromkeys(
+        [
+            "integer",
+            "int",
+            "long",
+            "short",
+            "byte",
+            "nonNegativeInteger",
+            "positiveInteger",
+            "nonPositiveInteger",
+            "negativeInteger",
+            "unsignedInt",
+            "unsignedLong",
+            "unsignedShort",
+            "unsignedByte",
+        ],
+        re.compile(r"[+-]?\d+"),
+    ),
+    "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+    **dict.fromkeys(("double", "float"), re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN")),
+    "boolean": re.compile(r"true|false|1|0"),
+    "date": re.compile(r"-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?"),
+    "dateTime": re.compile(r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?"),
+}
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _check_readable(triples: Iterable[ox.Triple]) -> None:
+    """:raises InputError: for what owlready2 cannot read: an RDF-star quoted triple, or an ill-typed literal
+    (``"abc"^^xsd:integer``), named with its subject."""
+    for t in triples:
+        if isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple):
+            raise InputError("the graph holds RDF-star quoted triples, which the OWL reasoner cannot read")
+        obj = t.object
+        if isinstance(obj, ox.Literal) and obj.datatype.value.startswith(XSD):
+            pattern = _LEXICAL.get(obj.datatype.value.removeprefix(XSD))
+            if pattern is not None and not pattern.fullmatch(" ".join(obj.value.split())):
+                raise InputError(
+                    f"ill-typed literal {obj} on <{t.subject.value}> <{t.predicate.value}>: not a valid xsd:{obj.datatype.value.removeprefix(XSD)}"
+                )
+
+
 def _load_world(asserted: Iterable[ox.Triple]) -> Any:
-    """:returns: a fresh owlready2 World holding the asserted triples."""
+    """:returns: a fresh owlready2 World holding the asserted triples.
+    :raises InputError: when owlready2 cannot parse them."""
     import owlready2
 
     world = owlready2.World()
@@ -203,7 +250,11 @@ def _load_world(asserted: Iterable[ox.Triple]) -> Any:
         path = Path(folder) / "asserted.nt"
         with path.open("wb") as handle:
             ox.serialize(asserted, handle, ox.RdfFormat.N_TRIPLES)
-        world.get_ontology(path.as_uri()).load(format="ntriples")
+        try:
+            world.get_ontology(path.as_uri()).load(format="ntriples")
+        except owlready2.OwlReadyOntologyParsingError as err:
+            cause = err.__cause__ or err
+            raise InputError(f"the OWL reasoner cannot read the graph: {cause}") from None
     return world
 
 

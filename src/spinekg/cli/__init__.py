@@ -9,6 +9,7 @@ unsatisfiable classes), 2 bad input (or no reasoner: Java missing),
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -54,10 +55,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("spinekg: interrupted", file=sys.stderr)
         return 130
+    except Stopped as stop:
+        print(f"spinekg: stopped by {signal.Signals(stop.signum).name}", file=sys.stderr)
+        return 128 + stop.signum
     except BrokenPipeError:
         return 0
 
 
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: raised in the main thread so every ``with`` block cleans up (temporary files)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+def handle_signals() -> None:
+    """Turn SIGTERM and SIGHUP into :class:`Stopped` (SIGINT is already KeyboardInterrupt)."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop)
+
+
 def run() -> None:
     """Console-script entry point."""
+    handle_signals()
     sys.exit(main())

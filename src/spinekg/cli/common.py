@@ -83,10 +83,15 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
+def is_stdout(output: Path | None) -> bool:
+    """Whether ``-o`` names standard output (absent, or ``-``)."""
+    return output is None or str(output) == "-"
+
+
 def emit(text: str | bytes, output: Path | None) -> None:
     """Write to ``output`` atomically, or to standard output."""
     data = text.encode("utf-8") if isinstance(text, str) else text
-    if output is None:
+    if output is None or is_stdout(output):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
@@ -134,7 +139,7 @@ def _positive_seconds(value: str) -> float:
 @contextlib.contextmanager
 def text_output(output: Path | None) -> Iterator[TextIO]:
     """A text stream to ``output`` (written atomically) or to standard output."""
-    if output is None:
+    if output is None or is_stdout(output):
         yield sys.stdout
         sys.stdout.flush()
         return

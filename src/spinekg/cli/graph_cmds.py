@@ -10,7 +10,7 @@ from pathlib import Path
 from ..build import build
 from ..export import WRITER_FUNCTIONS, ExportFormat, export_graph
 from ..validate import ValidationReport, validate_files
-from .common import add_graph_options, emit, load_graph
+from .common import add_graph_options, emit, is_stdout, load_graph
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("export", help="export the graph as Turtle, N-Triples, N-Quads or JSON-LD")
     p.add_argument("--format", "-f", choices=[f.value for f in WRITER_FUNCTIONS], default=ExportFormat.TURTLE.value)
-    p.add_argument("--output", "-o", type=Path, help="write to this file (atomically) instead of standard output")
+    p.add_argument("--output", "-o", type=Path, help="write to this file, atomically (- or none: standard output)")
     inferred = p.add_mutually_exclusive_group()
     inferred.add_argument(
         "--inferred", dest="inferred", action="store_true", help="run the OWL reasoner (HermiT, needs Java) and include what it infers"
@@ -70,7 +70,9 @@ def _report_json(report: ValidationReport) -> str:
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the graph: asserted only, or (``--inferred``) with the reasoner's graph."""
     with load_graph(args, write=args.inferred) as kg:
-        export_graph(kg, args.format, args.output or sys.stdout.buffer, inferred=args.inferred)
+        export_graph(
+            kg, args.format, sys.stdout.buffer if args.output is None or is_stdout(args.output) else args.output, inferred=args.inferred
+        )
     return 0
 
 

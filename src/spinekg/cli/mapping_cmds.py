@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("mappings", help="export the links to medical vocabularies (SSSOM TSV, or the SKOS triples as Turtle)")
     p.add_argument("--format", "-f", choices=list(mappings.WRITER_FUNCTIONS), default="sssom")
     p.add_argument("--mappings", type=Path, help="mapping set to read (default: the packaged data/mappings.sssom.tsv)")
-    p.add_argument("--output", "-o", type=Path, help="write to this file (atomically) instead of standard output")
+    p.add_argument("--output", "-o", type=Path, help="write to this file, atomically (- or none: standard output)")
     p.set_defaults(func=cmd_mappings)
 
     p = sub.add_parser("check-mappings", help="verify every mapping against the vocabularies installed locally (extra 'vocab')")

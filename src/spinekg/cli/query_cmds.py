@@ -50,7 +50,7 @@ def _output_options(p: argparse.ArgumentParser) -> None:
         default=ResultFormat.TABLE.value,
         help="output format (json: W3C SPARQL 1.1 Query Results JSON)",
     )
-    p.add_argument("--output", "-o", type=Path, help="write to this file instead of standard output")
+    p.add_argument("--output", "-o", type=Path, help="write to this file, atomically (- or none: standard output)")
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
