@@ -18,6 +18,7 @@ LAYERS = {
     "base": {
         "errors",
         "guards",
+        "terminal",
         "resources",
         "namespaces",
         "atomic",

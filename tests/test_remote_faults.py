@@ -269,3 +269,87 @@ def test_server_stopped_mid_push_leaves_the_graph(fault, oxigraph, previous, kg,
     assert left in err  # named in the message, so it can be dropped by hand
     Endpoint(oxigraph.query, update_url=oxigraph.update, kg=kg)._update(render_update("drop", graph=ox.NamedNode(left)), idempotent=True)
     assert state(oxigraph, kg) == (previous, set())
+
+
+# ---------------------------------------------------------------- hostile servers
+
+
+def redirect(to: str) -> Action:
+    return lambda h: h.reply(302, b"", {"Location": to})
+
+
+def drip(total: int, every: float) -> Action:
+    """Promise ``total`` bytes, then send one every ``every`` seconds."""
+
+    def act(h: Handler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "application/sparql-results+json")
+        h.send_header("Content-Length", str(total))
+        h.end_headers()
+        for _ in range(total):
+            if h.server.released.wait(every):
+                return
+            try:
+                h.wfile.write(b" ")
+                h.wfile.flush()
+            except OSError:
+                return
+
+    return act
+
+
+def count_answer(n: int) -> Action:
+    body = b'{"head": {"vars": ["triples"]}, "results": {"bindings": [{"triples": {"type": "literal", "value": "%d"}}]}}' % n
+    return status(200, body, {"Content-Type": "application/sparql-results+json"})
+
+
+def test_a_redirected_query_is_not_sent_elsewhere(fault, capsys):
+    elsewhere = fault([status(200, SELECT_JSON, {"Content-Type": "application/sparql-results+json"})])
+    for target in (elsewhere.url + "/sparql", "ftp://127.0.0.1/x"):
+        server = fault([redirect(target)])
+        code, err = run(capsys, [*QUERY, "--endpoint", server.url + "/sparql"])
+        assert code == 3 and "HTTP 302, a redirect to" in err and "never sent elsewhere" in err
+    assert elsewhere.requests == []
+
+
+def test_a_redirected_push_is_never_reported_as_pushed(fault, capsys):
+    elsewhere = fault([status(200, b"ok")])
+    server = fault([redirect(elsewhere.url + "/update")])
+    code, err = run(capsys, push_argv(server))
+    assert code == 3 and "pushed" not in capsys.readouterr().out and "redirect" in err
+    assert elsewhere.requests == []
+
+
+def test_a_push_that_did_not_arrive_is_a_failure(fault, capsys):
+    server = fault([status(204), count_answer(0)])  # the PUT "succeeds", the graph then holds nothing
+    code, err = run(capsys, [*push_argv(server), "--store-endpoint", server.url + "/store"])
+    assert code == 3 and "did not arrive whole" in err and "holds 0" in err
+
+
+def test_a_dripping_answer_is_stopped_by_the_deadline(fault, capsys):
+    server = fault([drip(10_000, 0.2)])
+    started = time.monotonic()
+    code, err = run(capsys, [*QUERY, "--endpoint", server.url + "/sparql", "--timeout", "1", "--retries", "0"])
+    assert code == 3 and "within 1 s (timeout)" in err
+    assert time.monotonic() - started < 30, "the deadline did not stop the request"
+
+
+def test_a_huge_answer_is_cut_at_the_cap(fault, capsys, monkeypatch):
+    monkeypatch.setenv("SPINEKG_MAX_RESPONSE_MB", "1")
+    server = fault([status(200, b" " * (5 << 20), {"Content-Type": "application/sparql-results+json"})])
+    code, err = run(capsys, [*QUERY, "--endpoint", server.url + "/sparql"])
+    assert code == 3 and "larger than 1 MB" in err
+
+
+def test_deeply_nested_json_is_a_malformed_answer(fault, capsys):
+    body = b'{"head": {"vars": ["x"]}, "results": {"bindings": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}"
+    server = fault([status(200, body, {"Content-Type": "application/sparql-results+json"})])
+    code, err = run(capsys, [*QUERY, "--endpoint", server.url + "/sparql"])
+    assert code == 3 and "malformed response" in err and "Traceback" not in err
+
+
+def test_messages_hide_query_strings_and_escape_control_characters(fault, capsys):
+    server = fault([status(500, b"\x1b[2J\x1b[31mgotcha\x07")])
+    code, err = run(capsys, [*QUERY, "--endpoint", server.url + "/sparql?api_key=SECRET123", "--retries", "0"])
+    assert code == 3 and "SECRET123" not in err and "/sparql?..." in err
+    assert "\x1b" not in err and "\\x1b[31mgotcha\\x07" in err

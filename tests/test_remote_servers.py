@@ -124,7 +124,7 @@ def test_cli_push_then_query_and_sparql(oxigraph, capsys):
     out, err = capsys.readouterr()
     assert "pushed" in out and f"<{graph}>" in out and "(update, " in out and "triples sent" in err
     assert main(["push", *argv, "--store-endpoint", oxigraph.store]) == 0
-    assert "(graph-store, 1 request" in capsys.readouterr().out
+    assert "(graph-store, 2 requests" in capsys.readouterr().out  # the PUT, and the count that checks what arrived
     assert main(["query", "muscles-by-nerve", "-p", "nerve=lumbar plexus", "-f", "json", *argv]) == 0
     remote = json.loads(capsys.readouterr().out)
     assert main(["query", "muscles-by-nerve", "-p", "nerve=lumbar plexus", "-f", "json"]) == 0

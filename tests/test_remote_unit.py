@@ -139,3 +139,17 @@ def test_retry_after_in_seconds_or_as_a_date():
 def test_server_messages_are_truncated_to_one_line():
     message = server_message(b"line one\n  line two " + b"x" * 1000)
     assert message.startswith("line one line two") and message.endswith(" ...") and len(message) < 320
+
+
+def test_credentials_match_the_origin_exactly(tmp_path):
+    config = tmp_path / "endpoints.toml"
+    config.write_text(
+        '["http://127.0.0.1:1907"]\ntoken = "port-1907"\n["https://host"]\ntoken = "host"\n["https://host/team/sparql"]\ntoken = "team"\n'
+    )
+    assert find_auth("http://127.0.0.1:1907/query", {}, config) == Auth(token="port-1907")
+    assert find_auth("http://127.0.0.1:19073/query", {}, config) is None
+    assert find_auth("https://host.evil.net/sparql", {}, config) is None
+    assert find_auth("http://host/sparql", {}, config) is None  # another scheme is another origin
+    assert find_auth("https://HOST:443/other", {}, config) == Auth(token="host")
+    assert find_auth("https://host/team/sparql", {}, config) == Auth(token="team")
+    assert find_auth("https://host/team/sparqlx", {}, config) == Auth(token="host")  # a path, not a string prefix

@@ -26,7 +26,7 @@ from .labels import LabelIndex
 from .locking import FileLock
 from .manifest import Manifest
 from .namespaces import INFERRED_GRAPH
-from .ondisk import LOCK, Wanted, current, open_folder, prepare, recover, sync
+from .ondisk import LOCK, Wanted, current, open_folder, open_for_writing, prepare, recover, sync
 from .params import resolve
 from .protocol import QueryForms
 from .queries import PreparedQuery, get, require_params, run, run_select
@@ -113,7 +113,7 @@ class KnowledgeGraph(QueryForms):
         if not write and (directory / "CURRENT").exists() and current(Manifest.read(directory), wanted):
             return open_folder(directory, lock, write=False), False
         lock.acquire(exclusive=True, wait=wait)
-        store = open_folder(directory, lock, write=True)
+        store = open_for_writing(directory, lock)
         manifest = Manifest.read(directory)
         recover(store, manifest)
         sync(store, manifest, wanted)

@@ -31,11 +31,26 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from .errors import InputError, RemoteError
+from .terminal import printable
 
-__all__ = ["Auth", "Reply", "Transport", "config_path", "find_auth", "form_request", "retry_after", "server_message", "where"]
+__all__ = [
+    "MAX_RESPONSE_BYTES",
+    "Auth",
+    "Reply",
+    "Transport",
+    "config_path",
+    "find_auth",
+    "form_request",
+    "max_response_bytes",
+    "origin",
+    "redact",
+    "retry_after",
+    "server_message",
+    "where",
+]
 
 ENV_TOKEN = "SPINEKG_ENDPOINT_TOKEN"
 ENV_USER = "SPINEKG_ENDPOINT_USER"
@@ -85,9 +100,35 @@ def config_path() -> Path:
     return Path(base) / "spinekg" / "endpoints.toml"
 
 
+def origin(url: str) -> tuple[str, str, int]:
+    """:returns: the origin of a URL: scheme, host (lower case) and port (the scheme's default when absent).
+
+    >>> origin("HTTPS://Host.example/sparql"), origin("http://127.0.0.1:1907/x")
+    (('https', 'host.example', 443), ('http', '127.0.0.1', 1907))
+    """
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), port or (443 if scheme == "https" else 80)
+
+
+def _applies(key: str, url: str) -> bool:
+    """Whether a config key names ``url``: the same origin exactly, and a path that is ``url``'s or a folder above it."""
+    if origin(key) != origin(url):
+        return False
+    base, path = urlsplit(key).path.rstrip("/"), urlsplit(url).path
+    return not base or path == base or path.startswith(base + "/")
+
+
 def find_auth(url: str, environ: Mapping[str, str] | None = None, config: Path | None = None) -> Auth | None:
-    """Credentials for ``url``: the environment first, then the config file entry whose
-    key is the longest prefix of ``url``; None when there are none.
+    """Credentials for ``url``: the environment first, then the config file entry for the same origin
+    (scheme, host and port, exactly) with the longest path above ``url``'s; None when there are none.
+
+    A key for ``http://127.0.0.1:1907`` never applies to ``http://127.0.0.1:19073``, nor
+    ``https://host`` to ``https://host.evil.net``.
 
     :raises InputError: for contradictory variables or a malformed config file.
     """
@@ -102,7 +143,7 @@ def find_auth(url: str, environ: Mapping[str, str] | None = None, config: Path |
         table = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise InputError(f"{path}: cannot read endpoint credentials: {err}") from None
-    keys = sorted((k for k in table if url.startswith(k) and isinstance(table[k], dict)), key=len)
+    keys = sorted((k for k in table if isinstance(table[k], dict) and _applies(k, url)), key=lambda k: len(urlsplit(k).path.rstrip("/")))
     return Auth.from_mapping(table[keys[-1]], f"{path} [{keys[-1]}]") if keys else None
 
 
@@ -146,6 +187,18 @@ def form_request(url: str, fields: Mapping[str, str | None], accept: str | None 
     return urllib.request.Request(url, data=body, method="POST", headers=headers)
 
 
+def redact(url: str) -> str:
+    """:returns: ``url`` for a message: no user or password, and no query string (it may hold an API key).
+
+    >>> redact("https://user:secret@host/sparql?api_key=abc")
+    'https://host/sparql?...'
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "..." if parts.query else "", ""))
+
+
 def where(url: str) -> str:
     """:returns: ``host:port`` of a URL, for messages."""
     parts = urlsplit(url)
@@ -154,8 +207,8 @@ def where(url: str) -> str:
 
 
 def server_message(body: bytes) -> str:
-    """:returns: the start of a server's error text on one line."""
-    text = " ".join(body.decode("utf-8", "replace").split())
+    """:returns: the start of a server's error text on one line, control characters escaped."""
+    text = printable(" ".join(body.decode("utf-8", "replace").split()))
     return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS] + " ..."
 
 
@@ -180,11 +233,47 @@ class _Attempt(Exception):
         self.error, self.unprocessed, self.delay = error, unprocessed, delay
 
 
+class _NoRedirectWithBody(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only for a request without a body, to the same origin, over HTTP(S).
+
+    urllib would turn a redirected POST into a GET without its body, and the 200 of the
+    target would read as success ("pushed" when nothing was pushed).
+    """
+
+    def redirect_request(
+        self, req: urllib.request.Request, fp: object, code: int, msg: str, headers: Message, newurl: str
+    ) -> urllib.request.Request | None:
+        from_url, to_url = redact(req.full_url), redact(newurl)
+        if req.data is not None or req.get_method() not in ("GET", "HEAD"):
+            raise RemoteError(f"{from_url} answered HTTP {code}, a redirect to {to_url}; a request with a body is never sent elsewhere")
+        if urlsplit(newurl).scheme not in ("http", "https") or origin(newurl) != origin(req.full_url):
+            raise RemoteError(
+                f"{from_url} answered HTTP {code}, a redirect to {to_url}; only redirects within the same origin are followed"
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)  # type: ignore[arg-type]
+
+
+#: The most a response body may hold, unless told otherwise (``SPINEKG_MAX_RESPONSE_MB``).
+MAX_RESPONSE_BYTES = 256 << 20
+
+
+def max_response_bytes() -> int:
+    """:returns: the response size cap: ``$SPINEKG_MAX_RESPONSE_MB`` megabytes, else :data:`MAX_RESPONSE_BYTES`."""
+    value = os.environ.get("SPINEKG_MAX_RESPONSE_MB")
+    try:
+        return int(float(value) * (1 << 20)) if value else MAX_RESPONSE_BYTES
+    except ValueError:
+        raise InputError(f"SPINEKG_MAX_RESPONSE_MB must be a number, got {value!r}") from None
+
+
 class Transport:
-    """Sends requests with one policy: timeout, bounded retries with back-off, credentials, TLS.
+    """Sends requests with one policy: a deadline and a size cap per attempt, bounded retries with
+    back-off, credentials, TLS, and redirects only where nothing can be lost.
 
     :param auth: credentials added to every request (never forwarded on a redirect).
-    :param timeout: seconds per attempt (connect and each read).
+    :param timeout: seconds per attempt: connecting, and the whole answer (a server that drips bytes
+        cannot hold the command past it).
+    :param max_bytes: the largest answer accepted (default :func:`max_response_bytes`).
     :param retries: further attempts after the first; 0 disables retrying.
     :param backoff: first delay in seconds; it doubles with every retry, up to :data:`MAX_DELAY`.
     :param verify_tls: check the server's certificate and host name (on by default).
@@ -200,15 +289,17 @@ class Transport:
         backoff: float = 0.5,
         verify_tls: bool = True,
         sleep: Callable[[float], None] = time.sleep,
+        max_bytes: int | None = None,
     ) -> None:
         if timeout <= 0 or retries < 0 or backoff < 0:
             raise InputError("timeout must be positive, retries and backoff not negative")
         self.auth, self.timeout, self.retries, self.backoff, self.sleep = auth, timeout, retries, backoff, sleep
+        self.max_bytes = max_response_bytes() if max_bytes is None else max_bytes
         context = ssl.create_default_context()
         if not verify_tls:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
-        self._opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context))
+        self._opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), _NoRedirectWithBody())
         self.attempts = 0
 
     def send(self, request: urllib.request.Request, *, idempotent: bool = True, retries: int | None = None) -> Reply:
@@ -245,23 +336,42 @@ class Transport:
     def _once(self, request: urllib.request.Request) -> Reply:
         self.attempts += 1
         url = request.full_url
+        deadline = time.monotonic() + self.timeout
+        if hasattr(request.data, "seek"):
+            request.data.seek(0)  # type: ignore[union-attr]  # a file body is sent again from its start
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
-                return Reply(response.status, response.headers, response.read(), url)
+                return Reply(response.status, response.headers, self._body(response, url, deadline), url)
         except urllib.error.HTTPError as err:
             raise self._http_error(err, url) from None
         except urllib.error.URLError as err:
             raise self._connection_error(err.reason, url) from None
         except TimeoutError:
-            raise RemoteError(f"no answer from {url} within {self.timeout:g} s (timeout)") from None
+            raise RemoteError(f"no answer from {redact(url)} within {self.timeout:g} s (timeout)") from None
         except (http.client.HTTPException, ConnectionError) as err:
             raise _Attempt(
-                RemoteError(f"connection to {where(url)} broke during the request to {url}: {err!r}"), unprocessed=False
+                RemoteError(f"connection to {where(url)} broke during the request to {redact(url)}: {printable(repr(err))}"),
+                unprocessed=False,
             ) from None
+
+    def _body(self, response: http.client.HTTPResponse, url: str, deadline: float) -> bytes:
+        """:returns: the whole body, read as it arrives.
+        :raises RemoteError: past the attempt's deadline, or beyond the size cap."""
+        chunks, size = [], 0
+        while chunk := response.read1(1 << 16):
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise RemoteError(
+                    f"the answer from {redact(url)} is larger than {self.max_bytes >> 20} MB (SPINEKG_MAX_RESPONSE_MB sets the cap)"
+                )
+            if time.monotonic() > deadline:
+                raise RemoteError(f"no complete answer from {redact(url)} within {self.timeout:g} s (timeout)")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _http_error(self, err: urllib.error.HTTPError, url: str) -> Exception:
         body = err.read() if err.fp is not None else b""
-        text = f"HTTP {err.code} {err.reason} from {url}"
+        text = f"HTTP {err.code} {printable(str(err.reason))} from {redact(url)}"
         message = server_message(body)
         error = RemoteError(f"{text}: {message}" if message else text)
         if err.code in (401, 403):
@@ -272,11 +382,11 @@ class Transport:
 
     def _connection_error(self, reason: object, url: str) -> Exception:
         if isinstance(reason, TimeoutError):
-            return RemoteError(f"no answer from {url} within {self.timeout:g} s (timeout)")
+            return RemoteError(f"no answer from {redact(url)} within {self.timeout:g} s (timeout)")
         if isinstance(reason, ssl.SSLError):
             return RemoteError(f"TLS failure talking to {where(url)}: {reason}")
         if isinstance(reason, ConnectionRefusedError):
-            return _Attempt(RemoteError(f"cannot reach {where(url)}: connection refused ({url})"), unprocessed=True)
+            return _Attempt(RemoteError(f"cannot reach {where(url)}: connection refused ({redact(url)})"), unprocessed=True)
         if isinstance(reason, socket.gaierror):
-            return RemoteError(f"cannot reach {where(url)}: unknown host ({url})")
-        return _Attempt(RemoteError(f"cannot reach {where(url)}: {reason} ({url})"), unprocessed=False)
+            return RemoteError(f"cannot reach {where(url)}: unknown host ({redact(url)})")
+        return _Attempt(RemoteError(f"cannot reach {where(url)}: {printable(str(reason))} ({redact(url)})"), unprocessed=False)

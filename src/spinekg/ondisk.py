@@ -28,7 +28,7 @@ from .manifest import JOURNAL, MANIFEST, Manifest
 from .namespaces import INFERRED_GRAPH
 from .readers import Source, get_reader, graph_name, read_source
 
-__all__ = ["LOCK", "OWN_FILES", "Wanted", "current", "open_folder", "prepare", "recover", "sync"]
+__all__ = ["LOCK", "OWN_FILES", "Wanted", "current", "open_folder", "open_for_writing", "prepare", "recover", "sync"]
 
 LOCK = "spinekg.lock"
 #: Files a store folder may hold besides Oxigraph's own.
@@ -44,7 +44,7 @@ class Wanted:
 
 
 def prepare(directory: Path) -> None:
-    """Create a store folder, or check that an existing folder is one.
+    """Create a store folder, or check that an existing folder is one (its manifest is written under the lock).
 
     :raises StoreError: for a path that is a file, or a folder with other files and no manifest (not a store:
         spinekg would write RocksDB files among them), or one that cannot be created.
@@ -52,16 +52,30 @@ def prepare(directory: Path) -> None:
     if directory.exists() and not directory.is_dir():
         raise StoreError(f"{directory}: --store needs a folder; this is a file")
     if directory.is_dir() and not (directory / MANIFEST).exists():
-        others = sorted(p.name for p in directory.iterdir() if p.name not in OWN_FILES)
+        others = sorted(p.name for p in directory.iterdir() if not _own(p.name))
         if others:
             listed = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
             raise StoreError(f"{directory}: not a spinekg store (it holds {listed}); give an empty or new folder")
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        if not (directory / MANIFEST).exists():
-            Manifest(directory).write()
     except OSError as err:
         raise StoreError(f"{directory}: cannot create the store: {err.strerror or err}") from None
+
+
+def _own(name: str) -> bool:
+    """Whether a file name is one spinekg writes in a store folder before Oxigraph's (its temporary files too)."""
+    return name in OWN_FILES or any(name.startswith(f".{own}.") and name.endswith(".tmp") for own in OWN_FILES)
+
+
+def open_for_writing(directory: Path, lock: FileLock) -> ox.Store:
+    """:returns: the folder's store opened read-write, the lock held alone: the manifest is written first, so a
+    folder holding Oxigraph's files always holds a manifest too (and is seen as a store by the next process)."""
+    if not (directory / MANIFEST).exists():
+        try:
+            Manifest(directory).write()
+        except OSError as err:
+            raise StoreError(f"{directory}: cannot create the store: {err.strerror or err}") from None
+    return open_folder(directory, lock, write=True)
 
 
 def open_folder(directory: Path, lock: FileLock, *, write: bool) -> ox.Store:

@@ -41,6 +41,7 @@ __all__ = [
     "catalogue",
     "checks",
     "get",
+    "graph_size_query",
     "lookup_query",
     "query_errors",
     "read_query",
@@ -189,6 +190,12 @@ def checks(directory: Path | None = None) -> dict[str, PreparedQuery]:
 def lookup_query() -> str:
     """:returns: the text of the internal label lookup query."""
     return read_query(resources.lookup_dir() / "entities-by-label.rq").text
+
+
+@cache
+def graph_size_query() -> str:
+    """:returns: the text of the internal query that counts the triples of a request's default graph."""
+    return read_query(resources.lookup_dir() / "graph-size.rq").text
 
 
 def get(name: str, directory: Path | None = None) -> PreparedQuery:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -33,11 +34,12 @@ import pyoxigraph as ox
 from . import queries
 from .errors import InputError, QuerySyntaxError, RemoteError
 from .graph import KnowledgeGraph
-from .http import Auth, Reply, Transport, find_auth, form_request
+from .http import Auth, Reply, Transport, find_auth, form_request, redact
 from .namespaces import GENID_BASE, GRAPH_BASE, PUBLISHED_GRAPH, STAGING_BASE, XSD_BOOLEAN, is_iri
 from .protocol import QueryForms
 from .queries import PreparedQuery, render_update
 from .results import Answer, Results, Term, rows_from_json
+from .terminal import printable
 
 __all__ = [
     "CHUNK_TRIPLES",
@@ -60,13 +62,15 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class PushReport:
-    """What a push did: target graph, triple count, method (``graph-store`` or ``update``), requests sent."""
+    """What a push did: target graph, triple count (checked on the server), method (``graph-store`` or
+    ``update``), requests sent, time, and the endpoint's URL as messages show it (no query string)."""
 
     graph: str
     triples: int
     method: str
     requests: int
     seconds: float
+    url: str = ""
 
 
 def http_url(url: str, what: str = "endpoint") -> str:
@@ -168,12 +172,15 @@ class Endpoint(QueryForms):
         :raises InputError: for an update request (use :meth:`push`).
         :raises RemoteError: when the endpoint fails or answers something unreadable.
         """
+        text = queries.bind_values(text, bindings) if bindings else text
+        return self._run(text, self.graph)
+
+    def _run(self, text: str, default_graph: str | None) -> Results | bool | list[ox.Triple]:
         from SPARQLWrapper import JSON, TURTLE
 
-        text = queries.bind_values(text, bindings) if bindings else text
         form = query_form(text)
         fmt, accept = (JSON, JSON_ACCEPT) if form in ("SELECT", "ASK") else (TURTLE, TURTLE_ACCEPT)
-        reply = self.transport.send(form_request(self.url, {"query": text, "default-graph-uri": self.graph}, accept))
+        reply = self.transport.send(form_request(self.url, {"query": text, "default-graph-uri": default_graph}, accept))
         return self._convert(reply, fmt, form)
 
     def _convert(self, reply: Reply, fmt: str, form: str) -> Results | bool | list[ox.Triple]:
@@ -190,9 +197,11 @@ class Endpoint(QueryForms):
             if not isinstance(converted, bytes | str):
                 raise ValueError("not Turtle")
             return [q.triple for q in ox.parse(converted, format=ox.RdfFormat.TURTLE)]
+        except RecursionError:
+            raise RemoteError(f"malformed response from {redact(reply.url)}: JSON nested too deep") from None
         except (ValueError, TypeError, KeyError, SyntaxError, AttributeError) as err:
-            snippet = reply.body[:120].decode("utf-8", "replace")
-            raise RemoteError(f"malformed response from {reply.url}: {err} (starts {snippet!r})") from None
+            snippet = printable(reply.body[:120].decode("utf-8", "replace"))
+            raise RemoteError(f"malformed response from {redact(reply.url)}: {printable(str(err))} (starts {snippet!r})") from None
 
     # ------------------------------------------------------------------ push
 
@@ -215,28 +224,49 @@ class Endpoint(QueryForms):
         :raises RemoteError: when the server fails; the target graph is then unchanged.
         """
         target = graph_iri(graph or self.graph or "")
-        triples = list(select_triples(kg, include))
-        if not triples:
-            raise InputError("nothing to push: the selected graphs are empty")
         started, before = time.monotonic(), self.transport.attempts
         if self.store_url:
             method = "graph-store"
-            self._put(target, triples, progress)
+            count = self._put(target, select_triples(kg, include), progress)
         else:
             method = "update"
+            triples = list(select_triples(kg, include))
+            if not triples:
+                raise InputError("nothing to push: the selected graphs are empty")
             self._update_push(target, skolemise(triples), progress, max(1, chunk))
+            count = len(triples)
+        self._verify(target, count)
         requests = self.transport.attempts - before
-        return PushReport(target.value, len(triples), method, requests, time.monotonic() - started)
+        return PushReport(target.value, count, method, requests, time.monotonic() - started, redact(self.url))
 
-    def _put(self, target: ox.NamedNode, triples: list[ox.Triple], progress: Progress | None) -> None:
+    def _put(self, target: ox.NamedNode, triples: Iterable[ox.Triple], progress: Progress | None) -> int:
+        """Send the triples in one Graph Store PUT, the body streamed from a temporary file (never held in memory).
+
+        :returns: the number of triples sent.
+        """
         assert self.store_url is not None
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        separator = "&" if urllib.parse.urlsplit(self.store_url).query else "?"
-        url = f"{self.store_url}{separator}{urllib.parse.urlencode({'graph': target.value})}"
-        headers = {"Content-Type": "application/n-triples; charset=utf-8", "User-Agent": "spinekg"}
-        self.transport.send(urllib.request.Request(url, data=body, method="PUT", headers=headers))
+        counted = _Counted(triples)
+        with tempfile.TemporaryFile(prefix="spinekg-push-") as body:
+            ox.serialize(counted, body, ox.RdfFormat.N_TRIPLES)
+            if not counted.n:
+                raise InputError("nothing to push: the selected graphs are empty")
+            size = body.tell()
+            body.seek(0)
+            separator = "&" if urllib.parse.urlsplit(self.store_url).query else "?"
+            url = f"{self.store_url}{separator}{urllib.parse.urlencode({'graph': target.value})}"
+            headers = {"Content-Type": "application/n-triples; charset=utf-8", "User-Agent": "spinekg", "Content-Length": str(size)}
+            self.transport.send(urllib.request.Request(url, data=body, method="PUT", headers=headers))
         if progress:
-            progress(len(triples), len(triples))
+            progress(counted.n, counted.n)
+        return counted.n
+
+    def _verify(self, target: ox.NamedNode, count: int) -> None:
+        """Count the triples in the target graph on the server: a push reports success only for what arrived.
+        :raises RemoteError: when the server holds another number."""
+        rows = self._run(queries.graph_size_query(), target.value)
+        found = rows.rows[0][0].value if isinstance(rows, Results) and rows.rows and rows.rows[0][0] is not None else "no answer"
+        if found != str(count):
+            raise RemoteError(f"push to {redact(self.url)} did not arrive whole: sent {count} triples, <{target.value}> holds {found}")
 
     def _update_push(self, target: ox.NamedNode, triples: list[ox.Triple], progress: Progress | None, chunk: int) -> None:
         staging = ox.NamedNode(STAGING_BASE + uuid.uuid4().hex)
@@ -308,6 +338,18 @@ def skolemise(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
         return ox.NamedNode(f"{GENID_BASE}{digest}-{term.value}") if isinstance(term, ox.BlankNode) else term
 
     return [ox.Triple(iri(q.subject), q.predicate, iri(q.object)) for q in dataset]  # type: ignore[arg-type]
+
+
+class _Counted:
+    """Iterates triples and counts them on the way."""
+
+    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        self._triples, self.n = iter(triples), 0
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        for triple in self._triples:
+            self.n += 1
+            yield triple
 
 
 def canonical_results(results: Results) -> Results:

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from .errors import UnknownNameError
 from .namespaces import XSD_STRING, compress, prefix_map
+from .terminal import printable
 
 __all__ = [
     "WRITER_FUNCTIONS",
@@ -174,7 +175,7 @@ def _cell(term: Term | None) -> str:
         return compress(term.value)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
-    return term.value.replace("\n", " ")
+    return printable(term.value.replace("\n", " "))
 
 
 Writer = Callable[[Sequence[str], Iterable[Sequence[Term | None]], TextIO], None]

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import SpinekgError
+from ..terminal import printable
 from . import graph_cmds, link_cmds, mapping_cmds, query_cmds, reason_cmds, remote_cmds
 
 #: Modules that add subcommands, in help order.
@@ -50,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except SpinekgError as err:
-        print(f"spinekg: error: {err}", file=sys.stderr)
+        print(f"spinekg: error: {printable(str(err), keep=chr(10))}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("spinekg: interrupted", file=sys.stderr)

@@ -32,7 +32,7 @@ def cmd_push(args: argparse.Namespace) -> int:
     with load_graph(args) as kg:
         report = target.push(kg, include=args.include, progress=_progress)
     emit(
-        f"pushed {report.triples} triples to <{report.graph}> at {target.url} "
+        f"pushed {report.triples} triples to <{report.graph}> at {report.url} "
         f"({report.method}, {report.requests} request{'s' if report.requests != 1 else ''}, {report.seconds:.2f} s)\n",
         None,
     )
