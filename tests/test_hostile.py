@@ -178,3 +178,9 @@ def test_sigterm_removes_the_temporary_file(tmp_path):
     _, err = proc.communicate(timeout=SECONDS)
     assert proc.returncode == 128 + signal.SIGTERM and b"stopped by SIGTERM" in err, err
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_is_exit_2_with_the_path():
+    _one_clear_line(spinekg("export", "-o", "/dev/full"), 2, "cannot write /dev/full: No space left on device")
+    assert stat.S_ISCHR(Path("/dev/full").stat().st_mode)

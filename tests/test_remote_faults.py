@@ -353,3 +353,11 @@ def test_messages_hide_query_strings_and_escape_control_characters(fault, capsys
     code, err = run(capsys, [*QUERY, "--endpoint", server.url + "/sparql?api_key=SECRET123", "--retries", "0"])
     assert code == 3 and "SECRET123" not in err and "/sparql?..." in err
     assert "\x1b" not in err and "\\x1b[31mgotcha\\x07" in err
+
+
+def test_401_says_where_credentials_come_from(fault, capsys, monkeypatch):
+    monkeypatch.setenv("SPINEKG_ENDPOINT_TOKEN", "not-the-right-one")
+    server = fault([status(401, b"who are you?")])
+    code, err = run(capsys, [*QUERY, "--endpoint", server.url + "/sparql"])
+    assert code == 3 and "HTTP 401" in err and "SPINEKG_ENDPOINT_TOKEN" in err and "not-the-right-one" not in err
+    assert len(server.requests) == 1  # not retried

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -56,3 +57,11 @@ def test_csv_output_streams_to_a_closed_pipe():
     proc.stdout.close()  # like `| head -3`
     assert proc.wait(timeout=60) == 0
     assert sorted(first[0].strip().split(b",")) == [b"a", b"b", b"c", b"d", b"p", b"q"]
+
+
+def test_ctrl_c_stops_a_runaway_query_without_a_timeout():
+    proc = subprocess.Popen([sys.executable, "-m", "spinekg", "sparql", RUNAWAY], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)  # well inside the query: the graph loads in a fraction of a second
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)  # the bound proves Ctrl-C stopped the work
+    assert proc.returncode == 130 and b"interrupted" in err

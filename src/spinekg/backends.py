@@ -48,6 +48,7 @@ def open_graph(
     retries: int = 3,
     auth: Auth | None = None,
     local: KnowledgeGraph | None = None,
+    allow_service: bool = False,
 ) -> SparqlGraph:
     """:returns: the backend the options name: an :class:`~spinekg.remote.Endpoint` when ``endpoint`` is given
     (parameter labels still resolve against the local graph), else the local graph.
@@ -56,10 +57,13 @@ def open_graph(
     :param load: more RDF files for the local graph.
     :param endpoint: a remote SPARQL query URL; ``graph``, ``timeout``, ``retries`` and ``auth`` configure it.
     :param local: a local graph already open (not opened again).
+    :param allow_service: a local graph's SPARQL may use ``SERVICE`` (a remote server decides for itself).
     """
     kg = local
     if endpoint is None:
-        return kg if kg is not None else open_local(store, load)
+        kg = kg if kg is not None else open_local(store, load)
+        kg.allow_service = allow_service
+        return kg
     # Imported here: the HTTP stack (http.client, ssl, email) costs ~45 ms that local queries never need.
     from .remote import Endpoint
 

@@ -15,6 +15,7 @@ __all__ = [
     "InputError",
     "QuerySyntaxError",
     "QueryTimeoutError",
+    "ReasonerTimeoutError",
     "ReasonerUnavailableError",
     "RemoteError",
     "ShapesError",
@@ -82,6 +83,10 @@ class StoreError(SpinekgError, OSError):
 
 class ReasonerUnavailableError(SpinekgError, RuntimeError):
     """The OWL reasoner cannot run here (for example: no Java on PATH)."""
+
+
+class ReasonerTimeoutError(SpinekgError, TimeoutError):
+    """The OWL reasoner ran past its time limit; its JVM was killed."""
 
 
 class InconsistentOntologyError(SpinekgError):

@@ -57,6 +57,8 @@ class KnowledgeGraph(QueryForms):
         self._labels: LabelIndex | None = None
         self._lock: FileLock | None = None
         self._writable = True
+        #: Whether ad-hoc SPARQL may use ``SERVICE`` (it reaches other servers over the network).
+        self.allow_service = False
 
     # ------------------------------------------------------------------ building
 
@@ -253,7 +255,7 @@ class KnowledgeGraph(QueryForms):
 
         :raises QuerySyntaxError: when the text does not parse or fails while it runs.
         """
-        return run(self.oxigraph, text, bindings)
+        return run(self.oxigraph, text, bindings, allow_service=self.allow_service)
 
     # ------------------------------------------------------------------ reading
 

@@ -42,6 +42,7 @@ __all__ = [
     "checks",
     "get",
     "graph_size_query",
+    "keywords",
     "lookup_query",
     "query_errors",
     "read_query",
@@ -65,6 +66,15 @@ _GROUP_OPEN = re.compile(
     re.DOTALL,
 )
 _VARIABLE = re.compile(r"^[A-Za-z_]\w*$")
+#: IRIs, strings and comments (skipped), and bare words: a keyword is a bare word outside them.
+_TOKEN = re.compile(
+    r"<[^<>\"{}|^`\\\x00-\x20]*>"
+    r"|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r"|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"
+    r"|#[^\n]*"
+    r"|(?<![\w:?$])(?P<word>[A-Za-z]+)(?![\w:])",
+    re.DOTALL,
+)
 _PLACEHOLDER = re.compile(r"\$([A-Za-z_]\w*)")
 
 
@@ -219,17 +229,34 @@ def require_params(query: PreparedQuery, bindings: Mapping[str, Term]) -> None:
         raise InputError(f"query {query.name!r} needs parameter(s): {', '.join(missing)} (use --param NAME=VALUE)")
 
 
-def run(store: ox.Store, text: str, bindings: Mapping[str, Term] | None = None) -> Answer:
-    """Run any query once over the union of the store's graphs; SELECT rows come lazily.
+def keywords(text: str) -> set[str]:
+    """:returns: the SPARQL keywords of a query text (upper case), IRIs, strings and comments left out.
+
+    >>> sorted(keywords('SELECT * FROM <g> WHERE { ?s ex:SERVICE "SERVICE" } # SERVICE'))
+    ['FROM', 'SELECT', 'WHERE']
+    """
+    return {m.group("word").upper() for m in _TOKEN.finditer(text) if m.group("word")}
+
+
+def run(store: ox.Store, text: str, bindings: Mapping[str, Term] | None = None, *, allow_service: bool = False) -> Answer:
+    """Run any query once; SELECT rows come lazily.
+
+    The default graph is the union of the store's graphs, unless the query names its own
+    dataset (``FROM``, ``FROM NAMED``): then that is used, as SPARQL says.
 
     :param bindings: parameter values as RDF terms (bound, never spliced into the text).
+    :param allow_service: let ``SERVICE`` reach other servers over the network (refused otherwise).
     :raises QuerySyntaxError: when the text does not parse or fails while it runs (rows included).
+    :raises InputError: for ``SERVICE`` without ``allow_service``.
     """
+    words = keywords(text)
+    if "SERVICE" in words and not allow_service:
+        raise InputError("the query uses SERVICE, which reaches other servers over the network; allow it explicitly (--allow-service)")
     substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
         ox.Variable(k): v for k, v in (bindings or {}).items()
     }
     with query_errors():
-        answer = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+        answer = store.query(text, use_default_graph_as_union="FROM" not in words, substitutions=substitutions)
     if isinstance(answer, ox.QuerySolutions):
         variables = tuple(v.value for v in answer.variables)
         return RowStream(variables, _rows(answer, variables))

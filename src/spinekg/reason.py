@@ -16,10 +16,14 @@ owlready2's ``infer_data_property_values`` only costs time here.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
 import shutil
+import signal
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
@@ -30,7 +34,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .atomic import atomic_write
-from .errors import InconsistentOntologyError, InputError, ReasonerUnavailableError
+from .errors import InconsistentOntologyError, InputError, ReasonerTimeoutError, ReasonerUnavailableError
 from .graph import KnowledgeGraph
 from .namespaces import INFERRED_GRAPH, OWL, RDF_TYPE, prefix_map
 
@@ -137,7 +141,9 @@ def require_java() -> str:
     return java
 
 
-def reason(kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT, *, save_to: Path | str | None = None) -> ReasoningReport:
+def reason(
+    kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT, *, save_to: Path | str | None = None, timeout: float | None = None
+) -> ReasoningReport:
     """Check consistency, classify, infer property values; store the inferences in ``INFERRED_GRAPH``.
 
     An inconsistent graph gives a report with ``consistent=False`` and an empty
@@ -146,7 +152,9 @@ def reason(kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT, *, sa
     :param kg: the graph; only its asserted graphs are reasoned over.
     :param reasoner: ``hermit`` (default) or ``pellet``.
     :param save_to: also write the inferred triples there as Turtle (:func:`save_inferred`).
+    :param timeout: seconds the reasoner may run (None: no limit); past them its JVM is killed.
     :raises ReasonerUnavailableError: without Java, or when the reasoner cannot run on this Java.
+    :raises ReasonerTimeoutError: past ``timeout``.
     """
     reasoner = Reasoner(reasoner)
     java = require_java()
@@ -155,7 +163,7 @@ def reason(kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT, *, sa
     _check_readable(asserted)
     world = _load_world(asserted)
     try:
-        _run(world, reasoner, java)
+        _run(world, reasoner, java, timeout)
     except InconsistentOntologyError as err:
         kg.replace_graph(INFERRED_GRAPH, ())
         if save_to is not None:
@@ -258,15 +266,58 @@ def _load_world(asserted: Iterable[ox.Triple]) -> Any:
     return world
 
 
-def _run(world: Any, reasoner: Reasoner, java: str) -> None:
+def _run(world: Any, reasoner: Reasoner, java: str, timeout: float | None = None) -> None:
     """Run the reasoner; owlready2 stores what it infers in its inference ontology.
+
+    The JVM starts in a process group of its own, so a timeout kills it whole.
 
     :raises InconsistentOntologyError: for an inconsistent ontology (owlready2's error has no message).
     :raises ReasonerUnavailableError: when Java cannot run the reasoner.
+    :raises ReasonerTimeoutError: when it runs past ``timeout`` seconds (its JVM is then killed).
     """
     import owlready2
+    import owlready2.reasoning
 
     owlready2.JAVA_EXE = java
+    owlready2.reasoning._subprocess_kargs["start_new_session"] = True  # owlready2 passes these to subprocess
+    before = _children()
+    outcome: list[BaseException | None] = []
+    worker = threading.Thread(target=lambda: outcome.append(_sync(world, reasoner, java)), daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        for pid in _children() - before:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
+        worker.join(30)
+        raise ReasonerTimeoutError(f"{_name(reasoner)} ran past {timeout:g} s and was stopped (its JVM killed)")
+    if outcome and outcome[0] is not None:
+        raise outcome[0]
+
+
+def _children() -> set[int]:
+    """:returns: the process ids of this process's children (from /proc; empty where there is none)."""
+    found = set()
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == os.getpid():
+                found.add(int(entry.parent.name))
+    return found
+
+
+def _sync(world: Any, reasoner: Reasoner, java: str) -> BaseException | None:
+    """Run owlready2's reasoner call. :returns: the error to raise, or None."""
+    try:
+        _call(world, reasoner, java)
+    except BaseException as err:  # handed to the caller's thread
+        return err
+    return None
+
+
+def _call(world: Any, reasoner: Reasoner, java: str) -> None:
+    import owlready2
+
     sync = owlready2.sync_reasoner_hermit if reasoner is Reasoner.HERMIT else owlready2.sync_reasoner_pellet
     try:
         sync(world, infer_property_values=True, debug=0)

@@ -9,6 +9,7 @@ timeout, which does stop it.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -17,17 +18,16 @@ from .errors import QueryTimeoutError
 __all__ = ["call_with_timeout"]
 
 T = TypeVar("T")
+POLL = 0.1
 
 
 def call_with_timeout(work: Callable[[], T], seconds: float | None) -> T:
-    """Run ``work()``; give up waiting after ``seconds`` (None: wait forever).
+    """Run ``work()`` in a thread; give up waiting after ``seconds`` (None: no deadline, but Ctrl-C still stops waiting).
 
     :raises QueryTimeoutError: when the deadline passes first.
     :raises Exception: whatever ``work`` raised.
     """
-    if seconds is None:
-        return work()
-    if seconds <= 0:
+    if seconds is not None and seconds <= 0:
         raise ValueError("timeout must be positive")
     outcome: dict[str, object] = {}
 
@@ -35,13 +35,30 @@ def call_with_timeout(work: Callable[[], T], seconds: float | None) -> T:
         try:
             outcome["value"] = work()
         except BaseException as err:  # handed to the caller's thread below
-            outcome["error"] = err
+            outcome["error"] = _detached(err)
 
     thread = threading.Thread(target=runner, name="spinekg-query", daemon=True)
     thread.start()
-    thread.join(seconds)
-    if thread.is_alive():
-        raise QueryTimeoutError(f"query stopped after {seconds:g} s (timeout)")
+    deadline = None if seconds is None else time.monotonic() + seconds
+    while thread.is_alive():  # short waits, so Ctrl-C and SIGTERM reach this thread while Oxigraph works
+        thread.join(POLL if deadline is None else max(0.0, min(POLL, deadline - time.monotonic())))
+        if deadline is not None and time.monotonic() >= deadline and thread.is_alive():
+            raise QueryTimeoutError(f"query stopped after {seconds:g} s (timeout)")
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]
+
+
+def _detached(error: BaseException) -> BaseException:
+    """:returns: ``error`` without its tracebacks (and those it chains to), so the frames it held are freed here.
+
+    pyoxigraph's query results must be dropped by the thread that made them; a traceback
+    handed to another thread would carry them there.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__
+    return error

@@ -59,6 +59,7 @@ def open_backend(args: argparse.Namespace) -> SparqlGraph:
         graph=args.graph or None,
         timeout=args.timeout or REMOTE_TIMEOUT,
         retries=args.retries,
+        allow_service=getattr(args, "allow_service", False),
     )
 
 
@@ -118,7 +119,7 @@ def add_endpoint_options(parser: argparse.ArgumentParser, *, required: bool = Fa
     )
     parser.add_argument(
         "--timeout",
-        type=_positive_seconds,
+        type=positive_seconds,
         default=None,
         metavar="SECONDS",
         help="with --endpoint: per-request timeout (default: 30); locally: stop a query that runs longer (default: no limit)",
@@ -129,7 +130,8 @@ def add_endpoint_options(parser: argparse.ArgumentParser, *, required: bool = Fa
 REMOTE_TIMEOUT = 30.0
 
 
-def _positive_seconds(value: str) -> float:
+def positive_seconds(value: str) -> float:
+    """The ``type=`` of a ``--timeout`` option: a positive number of seconds."""
     seconds = float(value)
     if not seconds > 0:
         raise argparse.ArgumentTypeError("must be a positive number of seconds")

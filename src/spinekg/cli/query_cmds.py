@@ -36,6 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("sparql", help="run ad-hoc SPARQL (a query text, or a path to a .rq file)")
     p.add_argument("query", help="SPARQL text or path of a file holding it")
+    p.add_argument(
+        "--allow-service", action="store_true", help="let a local query use SERVICE, which reaches other servers over the network"
+    )
     _output_options(p)
     add_graph_options(p)
     add_endpoint_options(p)

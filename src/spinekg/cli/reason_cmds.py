@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..namespaces import compress
 from ..reason import Entity, Fact, Reasoner, ReasoningReport, reason
-from .common import add_graph_options, emit, load_graph
+from .common import add_graph_options, emit, load_graph, positive_seconds
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--out", type=Path, metavar="FILE", help="write the inferred triples to FILE as Turtle (atomically)")
     p.add_argument("--format", "-f", choices=["text", "json"], default="text")
+    p.add_argument("--timeout", type=positive_seconds, metavar="SECONDS", help="stop the reasoner (killing its JVM) after SECONDS (exit 2)")
     add_graph_options(p)
     p.set_defaults(func=cmd_reason)
 
@@ -33,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_reason(args: argparse.Namespace) -> int:
     """Reason over the graph; print the report; optionally write the inferred graph."""
     with load_graph(args, write=True) as kg:
-        report = reason(kg, args.reasoner, save_to=args.out)
+        report = reason(kg, args.reasoner, save_to=args.out, timeout=args.timeout)
     emit(json.dumps(report.as_dict(), indent=1) + "\n" if args.format == "json" else report_text(report), None)
     return 0 if report.ok else 1
 
