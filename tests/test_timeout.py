@@ -65,3 +65,16 @@ def test_ctrl_c_stops_a_runaway_query_without_a_timeout():
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)  # the bound proves Ctrl-C stopped the work
     assert proc.returncode == 130 and b"interrupted" in err
+
+
+def test_a_timeout_leaves_no_temporary_file(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "spinekg", "sparql", CROSS, "-f", "csv", "-o", str(out / "rows.csv"), "--timeout", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "timeout" in done.stderr
+    assert list(out.iterdir()) == []
