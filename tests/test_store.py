@@ -249,3 +249,12 @@ def test_an_interrupted_change_is_undone_on_the_next_open(tmp_path):
     assert not (store / JOURNAL).exists()
     with pytest.raises(SourceFileError):
         KnowledgeGraph.open(store, ONTOLOGY, extra=[tmp_path / "missing.ttl"])
+
+
+def test_a_failed_change_releases_the_store_at_once(tmp_path):
+    store, bad = tmp_path / "store", write(tmp_path / "bad.ttl", "<x> <y> .\n")
+    with pytest.raises(SourceFileError) as caught:  # the traceback stays alive in `caught`
+        KnowledgeGraph.open(store, ONTOLOGY, extra=[bad])
+    with KnowledgeGraph.open(store, ONTOLOGY, wait=0.5) as kg:  # neither the lock nor RocksDB is still held
+        assert len(kg) > 0
+    assert caught.value.path.endswith("bad.ttl")

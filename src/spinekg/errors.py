@@ -23,6 +23,7 @@ __all__ = [
     "SpinekgError",
     "StoreError",
     "UnknownNameError",
+    "without_tracebacks",
 ]
 
 
@@ -99,3 +100,18 @@ class RemoteError(SpinekgError, OSError):
     """A remote SPARQL endpoint failed: unreachable, an HTTP error, a bad response."""
 
     exit_code = 3
+
+
+def without_tracebacks(error: BaseException) -> BaseException:
+    """:returns: ``error`` with its traceback, and those of the errors it chains to, dropped.
+
+    The frames a traceback keeps hold their locals: pyoxigraph results, which must be dropped
+    by the thread that made them, or an on-disk store, which must close before its lock goes.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__
+    return error

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from . import resources
-from .errors import InputError, SourceFileError, StoreError
+from .errors import InputError, SourceFileError, StoreError, without_tracebacks
 from .labels import LabelIndex
 from .locking import FileLock
 from .manifest import Manifest
@@ -116,9 +116,17 @@ class KnowledgeGraph(QueryForms):
             return open_folder(directory, lock, write=False), False
         lock.acquire(exclusive=True, wait=wait)
         store = open_for_writing(directory, lock)
-        manifest = Manifest.read(directory)
-        recover(store, manifest)
-        sync(store, manifest, wanted)
+        try:
+            manifest = Manifest.read(directory)
+            recover(store, manifest)
+            sync(store, manifest, wanted)
+        except BaseException as err:
+            # RocksDB must close before the caller lets the lock go; the traceback would keep it open
+            # (through this frame and the frames below), so the error leaves without it.
+            del store
+            without_tracebacks(err)
+            gc.collect()
+            raise err from None
         return store, True
 
     @classmethod

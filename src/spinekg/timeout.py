@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from .errors import QueryTimeoutError
+from .errors import QueryTimeoutError, without_tracebacks
 
 __all__ = ["call_with_timeout"]
 
@@ -35,7 +35,7 @@ def call_with_timeout(work: Callable[[], T], seconds: float | None) -> T:
         try:
             outcome["value"] = work()
         except BaseException as err:  # handed to the caller's thread below
-            outcome["error"] = _detached(err)
+            outcome["error"] = without_tracebacks(err)
 
     thread = threading.Thread(target=runner, name="spinekg-query", daemon=True)
     thread.start()
@@ -47,18 +47,3 @@ def call_with_timeout(work: Callable[[], T], seconds: float | None) -> T:
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]
-
-
-def _detached(error: BaseException) -> BaseException:
-    """:returns: ``error`` without its tracebacks (and those it chains to), so the frames it held are freed here.
-
-    pyoxigraph's query results must be dropped by the thread that made them; a traceback
-    handed to another thread would carry them there.
-    """
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        current.__traceback__ = None
-        current = current.__cause__ or current.__context__
-    return error
