@@ -16,18 +16,17 @@ True
 from __future__ import annotations
 
 import itertools
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 import pyoxigraph as ox
 
-from . import jsonld, resources, schemaorg
+from . import jsonld, schemaorg
 from .atomic import atomic_write
 from .errors import InputError, SpinekgError, UnknownNameError
 from .graph import KnowledgeGraph
-from .namespaces import INFERRED_GRAPH, prefix_map
+from .namespaces import prefix_map, shipped_context
 from .reason import infer
 
 __all__ = ["WRITER_FUNCTIONS", "ExportFormat", "Writer", "export", "export_graph", "get_writer_function", "write"]
@@ -61,8 +60,10 @@ def _union(fmt: ox.RdfFormat) -> Writer:
     def write(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
         prefixes = prefix_map() if fmt is ox.RdfFormat.TURTLE else None
         first = kg.graphs(include_inferred=include_inferred)[0]
-        kg.oxigraph.dump(out, fmt, from_graph=first, prefixes=prefixes)
-        rest = kg.triples(include_inferred=include_inferred, written=[first])
+        written = [first] if kg.written_as_stored(first) else []
+        if written:
+            kg.oxigraph.dump(out, fmt, from_graph=first, prefixes=prefixes)
+        rest = kg.triples(include_inferred=include_inferred, written=written)
         head = next(rest, None)
         if head is not None:
             out.write(b"\n")
@@ -73,14 +74,12 @@ def _union(fmt: ox.RdfFormat) -> Writer:
 
 def _nquads(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
     """Write every named graph as N-Quads."""
-    quads = (q for q in kg.oxigraph if include_inferred or q.graph_name != INFERRED_GRAPH)
-    ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
+    ox.serialize(kg.quads(include_inferred=include_inferred), out, ox.RdfFormat.N_QUADS)
 
 
 def _jsonld(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
     """Write compact JSON-LD with the shipped ``@context``, streamed from the store."""
-    context = json.loads(resources.context_path().read_text(encoding="utf-8"))["@context"]
-    jsonld.write(kg.triples(include_inferred=include_inferred), context, out)
+    jsonld.write(kg.triples(include_inferred=include_inferred), shipped_context(), out)
 
 
 def _schemaorg(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:

@@ -25,7 +25,7 @@ from .errors import InputError, SourceFileError, StoreError, without_tracebacks
 from .labels import LabelIndex
 from .locking import FileLock
 from .manifest import Manifest
-from .namespaces import INFERRED_GRAPH
+from .namespaces import INFERRED_GRAPH, OWL, XSD
 from .ondisk import LOCK, Wanted, current, open_folder, open_for_writing, prepare, recover, sync
 from .params import resolve
 from .protocol import QueryForms
@@ -39,6 +39,34 @@ if TYPE_CHECKING:
 __all__ = ["GraphName", "KnowledgeGraph"]
 
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+#: OWL 2's mapping to RDF types every cardinality ``xsd:nonNegativeInteger``; Oxigraph's store keeps such a
+#: literal as ``xsd:integer`` (it normalises derived integer types), so reading gives the type back.
+CARDINALITIES = frozenset(
+    ox.NamedNode(OWL + name)
+    for name in (
+        "cardinality",
+        "minCardinality",
+        "maxCardinality",
+        "qualifiedCardinality",
+        "minQualifiedCardinality",
+        "maxQualifiedCardinality",
+    )
+)
+XSD_INTEGER = ox.NamedNode(XSD + "integer")
+XSD_NON_NEGATIVE = ox.NamedNode(XSD + "nonNegativeInteger")
+
+
+def as_written(triple: ox.Triple) -> ox.Triple:
+    """:returns: the triple as its source wrote it: a cardinality typed ``xsd:nonNegativeInteger`` again.
+
+    >>> restriction, two = ox.BlankNode(), ox.Literal("2", datatype=XSD_INTEGER)
+    >>> as_written(ox.Triple(restriction, ox.NamedNode(OWL + "minQualifiedCardinality"), two)).object.datatype.value
+    'http://www.w3.org/2001/XMLSchema#nonNegativeInteger'
+    """
+    obj = triple.object
+    if triple.predicate in CARDINALITIES and isinstance(obj, ox.Literal) and obj.datatype == XSD_INTEGER:
+        return ox.Triple(triple.subject, triple.predicate, ox.Literal(obj.value, datatype=XSD_NON_NEGATIVE))
+    return triple
 
 
 class KnowledgeGraph(QueryForms):
@@ -285,8 +313,20 @@ class KnowledgeGraph(QueryForms):
         return (q.triple for q in self.oxigraph.quads_for_pattern(subject, predicate, obj))
 
     def graph_triples(self, graph: GraphName) -> Iterator[ox.Triple]:
-        """:returns: the triples of one graph."""
-        return (q.triple for q in self.oxigraph.quads_for_pattern(None, None, None, graph))
+        """:returns: the triples of one graph, as their source wrote them (:func:`as_written`)."""
+        return (as_written(q.triple) for q in self.oxigraph.quads_for_pattern(None, None, None, graph))
+
+    def quads(self, *, include_inferred: bool = True) -> Iterator[ox.Quad]:
+        """:returns: every quad of every graph, as their sources wrote them (:func:`as_written`)."""
+        for quad in self.oxigraph:
+            if include_inferred or quad.graph_name != INFERRED_GRAPH:
+                t = as_written(quad.triple)
+                yield quad if t is quad.triple else ox.Quad(t.subject, t.predicate, t.object, quad.graph_name)
+
+    def written_as_stored(self, graph: GraphName) -> bool:
+        """Whether Oxigraph gives a graph's triples back exactly as written (no cardinality to retype),
+        so an exporter may let Oxigraph serialise the graph directly."""
+        return not any(next(iter(self.oxigraph.quads_for_pattern(None, p, None, graph)), None) for p in CARDINALITIES)
 
     def triples(self, *, include_inferred: bool = True, written: Sequence[GraphName] = ()) -> Iterator[ox.Triple]:
         """Iterate the union of the graphs as triples (duplicates across graphs removed).
@@ -304,7 +344,7 @@ class KnowledgeGraph(QueryForms):
         for graph in graphs:
             for quad in store.quads_for_pattern(None, None, None, graph):
                 if not done or not any(ox.Quad(quad.subject, quad.predicate, quad.object, g) in store for g in done):
-                    yield quad.triple
+                    yield as_written(quad.triple)
             done.append(graph)
 
     def to_rdflib(self, *, include_inferred: bool = True) -> rdflib.Graph:

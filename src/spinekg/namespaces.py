@@ -26,7 +26,7 @@ import json
 import re
 from collections.abc import Mapping
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -52,6 +52,7 @@ __all__ = [
     "expand",
     "is_iri",
     "prefix_map",
+    "shipped_context",
 ]
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -101,9 +102,19 @@ def is_iri(value: str) -> bool:
 
 
 @cache
+def _context() -> dict[str, Any]:
+    return dict(json.loads(resources.context_path().read_text(encoding="utf-8"))["@context"])
+
+
+def shipped_context() -> dict[str, Any]:
+    """:returns: the ``@context`` of the shipped JSON-LD context file (a copy)."""
+    return dict(_context())
+
+
+@cache
 def prefix_map() -> dict[str, str]:
     """:returns: prefix -> namespace IRI, from the shipped JSON-LD context (read without importing curies)."""
-    context = json.loads(resources.context_path().read_text(encoding="utf-8"))["@context"]
+    context = _context()
     return {k: v for k, v in context.items() if isinstance(v, str) and not k.startswith("@") and is_iri(v) and v.endswith(("/", "#", "_"))}
 
 

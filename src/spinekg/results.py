@@ -24,8 +24,9 @@ from typing import TextIO
 
 import pyoxigraph as ox
 
-from .errors import UnknownNameError
-from .namespaces import XSD_STRING, compress, prefix_map
+from . import jsonld
+from .errors import InputError, UnknownNameError
+from .namespaces import XSD_STRING, compress, prefix_map, shipped_context
 from .terminal import printable
 
 __all__ = [
@@ -204,11 +205,28 @@ def render(results: Results, fmt: ResultFormat | str) -> str:
 
 
 def write_answer(answer: Answer, fmt: ResultFormat | str, out: TextIO) -> None:
-    """Write any query answer: rows in ``fmt``, a boolean as ``true``/``false``, triples as Turtle with the shipped prefixes."""
+    """Write any query answer in ``fmt``, never silently in another format.
+
+    - SELECT rows: a table, W3C SPARQL 1.1 Query Results JSON, or W3C CSV.
+    - ASK: ``true``/``false`` (table), or W3C JSON (``{"head": {}, "boolean": true}``).
+    - CONSTRUCT/DESCRIBE triples: Turtle with the shipped prefixes (table), or compact JSON-LD (json).
+
+    :raises InputError: for CSV of an ASK or CONSTRUCT answer (the W3C CSV format holds rows only).
+    """
+    fmt = ResultFormat(fmt)
     if isinstance(answer, Results | RowStream):
         get_writer_function(fmt)(answer.variables, answer.rows, out)
-    elif isinstance(answer, bool):
-        out.write(("true" if answer else "false") + "\n")
+        return
+    if fmt is ResultFormat.CSV:
+        raise InputError("CSV holds the rows of a SELECT query; use --format json or table for ASK, CONSTRUCT and DESCRIBE")
+    if isinstance(answer, bool):
+        out.write(
+            json.dumps({"head": {}, "boolean": answer}) + "\n" if fmt is ResultFormat.JSON else ("true" if answer else "false") + "\n"
+        )
+    elif fmt is ResultFormat.JSON:
+        buffer = io.BytesIO()
+        jsonld.write(answer, shipped_context(), buffer)
+        out.write(buffer.getvalue().decode("utf-8"))
     else:
         out.write((ox.serialize(answer, format=ox.RdfFormat.TURTLE, prefixes=prefix_map()) or b"").decode("utf-8"))
 

@@ -51,7 +51,8 @@ def _output_options(p: argparse.ArgumentParser) -> None:
         "-f",
         choices=[f.value for f in WRITER_FUNCTIONS],
         default=ResultFormat.TABLE.value,
-        help="output format (json: W3C SPARQL 1.1 Query Results JSON)",
+        help="output format: table (ASK: true/false, CONSTRUCT: Turtle); json (SELECT and ASK: W3C SPARQL 1.1 "
+        "Query Results JSON, CONSTRUCT: JSON-LD); csv (SELECT only: W3C CSV)",
     )
     p.add_argument("--output", "-o", type=Path, help="write to this file, atomically (- or none: standard output)")
 

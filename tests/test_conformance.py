@@ -1,0 +1,91 @@
+"""Outputs read by implementations spinekg does not use (rdflib here), unchanged: issue 13's conformance items."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL, XSD
+from rdflib.query import Result
+
+from spinekg import KnowledgeGraph, resources
+from spinekg.cli import main
+from spinekg.export import ExportFormat, write
+
+ONTOLOGY_GRAPH = URIRef("https://w3id.org/spinekg/graph/spinekg")
+CARDINALITY = "SELECT ?n WHERE { ?r <http://www.w3.org/2002/07/owl#minQualifiedCardinality> ?n }"
+
+
+def test_exporting_gives_back_the_ontology_file_exactly(kg):
+    out = io.BytesIO()
+    write(kg, ExportFormat.NQUADS, out)
+    exported = Dataset()
+    exported.parse(data=out.getvalue(), format="nquads")
+    source = Graph().parse(resources.ontology_dir() / "spinekg.ttl", format="turtle")
+    assert isomorphic(exported.graph(ONTOLOGY_GRAPH), source)
+
+
+@pytest.mark.parametrize(("fmt", "parse_as"), [("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")])
+def test_cardinalities_keep_their_owl_datatype(kg, fmt, parse_as):
+    out = io.BytesIO()
+    write(kg, ExportFormat(fmt), out)
+    graph = Graph().parse(data=out.getvalue(), format=parse_as)
+    values = list(graph.objects(None, OWL.minQualifiedCardinality))
+    assert values and all(v.datatype == XSD.nonNegativeInteger for v in values)
+
+
+def test_the_reasoner_and_rdflib_see_the_written_datatype(kg):
+    graph = kg.to_rdflib(include_inferred=False)
+    assert {v.datatype for v in graph.objects(None, OWL.minQualifiedCardinality)} == {XSD.nonNegativeInteger}
+
+
+def _results(out: str) -> Result:
+    return Result.parse(io.StringIO(out), format="json")
+
+
+def test_ask_as_json_is_w3c_sparql_results_json(capsys):
+    assert main(["sparql", "ASK { ?s ?p ?o }", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out) == {"head": {}, "boolean": True}
+    assert _results(out).askAnswer is True  # rdflib's reader of the W3C format
+
+
+def test_select_as_json_reads_back_with_rdflib(capsys):
+    assert main(["sparql", "SELECT ?s WHERE { ?s a <https://w3id.org/spinekg/ontology/Trigger> }", "-f", "json"]) == 0
+    rows = _results(capsys.readouterr().out)
+    assert len(rows) == len(KnowledgeGraph.load().select("SELECT ?s WHERE { ?s a <https://w3id.org/spinekg/ontology/Trigger> }"))
+
+
+def test_construct_as_json_is_json_ld(capsys):
+    text = "CONSTRUCT { ?m <http://example.org/n> ?n } WHERE { ?m <https://w3id.org/spinekg/ontology/innervatedBy> ?n }"
+    assert main(["sparql", text, "-f", "json"]) == 0
+    graph = Graph().parse(data=capsys.readouterr().out, format="json-ld")
+    assert len(graph) == len(KnowledgeGraph.load().construct(text))
+
+
+@pytest.mark.parametrize("text", ["ASK { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o }"])
+def test_csv_of_an_answer_that_has_no_rows_is_refused(capsys, text):
+    assert main(["sparql", text, "-f", "csv"]) == 2
+    assert "CSV holds the rows of a SELECT query" in capsys.readouterr().err
+
+
+def _jsonld_export(kg) -> dict:
+    out = io.BytesIO()
+    write(kg, ExportFormat.JSONLD, out)
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.parametrize("mode", ["json-ld-1.0", "json-ld-1.1"])
+def test_jsonld_is_read_alike_by_pyld_in_both_processing_modes_and_by_rdflib(kg, mode):
+    from pyld import jsonld
+
+    document = _jsonld_export(kg)
+    assert "@version" not in document["@context"]  # the context uses no JSON-LD 1.1 feature
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "processingMode": mode})
+    by_pyld = Graph().parse(data=nquads, format="nquads")
+    by_rdflib = Graph().parse(data=json.dumps(document), format="json-ld")
+    assert isomorphic(by_pyld, by_rdflib)
+    assert isomorphic(by_rdflib, kg.to_rdflib())
