@@ -89,3 +89,22 @@ def test_jsonld_is_read_alike_by_pyld_in_both_processing_modes_and_by_rdflib(kg,
     by_rdflib = Graph().parse(data=json.dumps(document), format="json-ld")
     assert isomorphic(by_pyld, by_rdflib)
     assert isomorphic(by_rdflib, kg.to_rdflib())
+
+
+@pytest.mark.jvm
+def test_inferences_are_new_and_left_out_by_default(reasoned):
+    import pyoxigraph as ox
+
+    from spinekg.namespaces import INFERRED_GRAPH
+    from spinekg.reason import SYMMETRIC
+
+    kg, _ = reasoned
+    asserted = set(kg.triples(include_inferred=False))
+    for t in kg.graph_triples(INFERRED_GRAPH):
+        assert t not in asserted
+        if t.predicate in SYMMETRIC:  # the reverse of an asserted equivalence is a restatement, not an inference
+            assert ox.Triple(t.object, t.predicate, t.subject) not in asserted, t
+    assert len(kg.to_rdflib()) == len(asserted)  # the library leaves inferences out by default, as the CLI does
+    out = io.BytesIO()
+    write(kg, ExportFormat.NTRIPLES, out)
+    assert len([line for line in out.getvalue().splitlines() if line.strip()]) == len(asserted)

@@ -43,9 +43,9 @@ class ExportFormat(StrEnum):
 
 
 class Writer(Protocol):
-    """Writes the graph to a binary stream; ``include_inferred`` adds the reasoner's graph."""
+    """Writes the graph to a binary stream: the asserted graphs, and with ``include_inferred`` the reasoner's too."""
 
-    def __call__(self, kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
+    def __call__(self, kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
         """Write ``kg`` to ``out``."""
 
 
@@ -57,7 +57,7 @@ def _union(fmt: ox.RdfFormat) -> Writer:
     declared again), without the triples already written.
     """
 
-    def write(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
+    def write(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
         prefixes = prefix_map() if fmt is ox.RdfFormat.TURTLE else None
         first = kg.graphs(include_inferred=include_inferred)[0]
         written = [first] if kg.written_as_stored(first) else []
@@ -72,17 +72,17 @@ def _union(fmt: ox.RdfFormat) -> Writer:
     return write
 
 
-def _nquads(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
+def _nquads(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
     """Write every named graph as N-Quads."""
     ox.serialize(kg.quads(include_inferred=include_inferred), out, ox.RdfFormat.N_QUADS)
 
 
-def _jsonld(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
+def _jsonld(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
     """Write compact JSON-LD with the shipped ``@context``, streamed from the store."""
     jsonld.write(kg.triples(include_inferred=include_inferred), shipped_context(), out)
 
 
-def _schemaorg(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = True) -> None:
+def _schemaorg(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
     """Write the article page's schema.org JSON-LD (from asserted facts only)."""
     out.write(schemaorg.jsonld_bytes(kg))
 
@@ -106,12 +106,12 @@ def get_writer_function(fmt: ExportFormat | str) -> Writer:
         raise UnknownNameError(f"no export format named {fmt!r}", [f.value for f in ExportFormat]) from None
 
 
-def write(kg: KnowledgeGraph, fmt: ExportFormat | str, out: BinaryIO, *, include_inferred: bool = True) -> None:
+def write(kg: KnowledgeGraph, fmt: ExportFormat | str, out: BinaryIO, *, include_inferred: bool = False) -> None:
     """Serialise the union graph (or, for N-Quads, every named graph) to ``out``."""
     get_writer_function(fmt)(kg, out, include_inferred=include_inferred)
 
 
-def export(kg: KnowledgeGraph, fmt: ExportFormat | str, target: Path | str, *, include_inferred: bool = True) -> None:
+def export(kg: KnowledgeGraph, fmt: ExportFormat | str, target: Path | str, *, include_inferred: bool = False) -> None:
     """Write an export to ``target`` atomically (a killed process never leaves half a file)."""
     writer = get_writer_function(fmt)
     with atomic_write(target) as handle:

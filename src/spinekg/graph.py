@@ -347,8 +347,9 @@ class KnowledgeGraph(QueryForms):
                     yield as_written(quad.triple)
             done.append(graph)
 
-    def to_rdflib(self, *, include_inferred: bool = True) -> rdflib.Graph:
-        """:returns: the union graph as an ``rdflib.Graph`` (imports rdflib)."""
+    def to_rdflib(self, *, include_inferred: bool = False) -> rdflib.Graph:
+        """:returns: the union graph as an ``rdflib.Graph`` (imports rdflib): asserted only, as the exports by
+        default, unless ``include_inferred``."""
         from .rdflib_bridge import to_rdflib
 
         return to_rdflib(self.triples(include_inferred=include_inferred))

@@ -344,13 +344,24 @@ def _java_failure(reasoner: Reasoner, message: str) -> str:
 
 
 def _inferred(world: Any, asserted: set[ox.Triple]) -> list[ox.Triple]:
-    """:returns: the new triples: the reasoner's, plus inverse-property values, minus the asserted ones."""
+    """:returns: the new triples: the reasoner's, plus inverse-property values, minus the asserted ones and
+    their restatements (``B owl:equivalentClass A`` when ``A owl:equivalentClass B`` is asserted)."""
     buffer = io.BytesIO()
     world.get_ontology(INFERENCE_ONTOLOGY).save(buffer, format="ntriples")
     found = [t for t in ox.parse(buffer.getvalue(), format=ox.RdfFormat.N_TRIPLES) if _named(t)]
     found += _inverse_values(asserted, found)
     ontology_header = ox.NamedNode(INFERENCE_ONTOLOGY.rstrip("/"))
-    return sorted({t for t in found if t not in asserted and t.subject != ontology_header}, key=str)
+    return sorted({t for t in found if not _asserted(t, asserted) and t.subject != ontology_header}, key=str)
+
+
+#: Predicates whose triples hold both ways: the reverse of an asserted one is no inference.
+SYMMETRIC = frozenset(ox.NamedNode(OWL + p) for p in ("equivalentClass", "equivalentProperty", "sameAs", "inverseOf", "disjointWith"))
+
+
+def _asserted(triple: ox.Triple, asserted: set[ox.Triple]) -> bool:
+    if triple in asserted:
+        return True
+    return triple.predicate in SYMMETRIC and ox.Triple(triple.object, triple.predicate, triple.subject) in asserted  # type: ignore[arg-type]
 
 
 def _named(triple: ox.Triple) -> bool:
