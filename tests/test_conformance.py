@@ -15,6 +15,8 @@ from spinekg import KnowledgeGraph, resources
 from spinekg.cli import main
 from spinekg.export import ExportFormat, write
 
+from .conftest import RESOURCES
+
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/spinekg/graph/spinekg")
 CARDINALITY = "SELECT ?n WHERE { ?r <http://www.w3.org/2002/07/owl#minQualifiedCardinality> ?n }"
 
@@ -108,3 +110,19 @@ def test_inferences_are_new_and_left_out_by_default(reasoned):
     out = io.BytesIO()
     write(kg, ExportFormat.NTRIPLES, out)
     assert len([line for line in out.getvalue().splitlines() if line.strip()]) == len(asserted)
+
+
+def test_every_validation_result_names_its_constraint_and_the_json_report_carries_it(capsys):
+    from spinekg.validate import validate_files
+
+    resources_dir = RESOURCES / "shapes"
+    fixtures = sorted(resources_dir.glob("*-bad.ttl"))
+    components = set()
+    for bad in fixtures:
+        for v in validate_files([resources_dir / "base.ttl", bad]).violations:
+            assert v.component == "check" or (v.component.startswith("sh:") and v.component.endswith("ConstraintComponent")), v
+            components.add(v.component)
+    assert len(components) >= 4  # the fixtures break different kinds of constraint, and the report tells them apart
+    assert main(["validate", "--format", "json", str(resources_dir / "base.ttl"), str(fixtures[0])]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert all(v["component"] for v in report["violations"])

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from spinekg import KnowledgeGraph
@@ -39,7 +40,7 @@ def test_service_with_the_flag_reaches_the_network(capsys):
 def test_from_names_the_default_graph(kg):
     every = kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].value
     only = kg.sparql(f"SELECT (COUNT(*) AS ?n) FROM <{ANATOMY}> WHERE {{ ?s ?p ?o }}").rows[0][0].value
-    expected = sum(1 for _ in kg.graph_triples(__import__("pyoxigraph").NamedNode(ANATOMY)))
+    expected = sum(1 for _ in kg.graph_triples(ox.NamedNode(ANATOMY)))
     assert int(only) == expected < int(every)
 
 

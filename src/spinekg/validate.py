@@ -13,13 +13,18 @@ from pathlib import Path
 from . import queries, resources
 from .errors import ShapesError
 from .graph import KnowledgeGraph
+from .namespaces import compress
 
 __all__ = ["ValidationReport", "Violation", "check_violations", "shacl_violations", "validate", "validate_files"]
 
 
 @dataclass(frozen=True)
 class Violation:
-    """One problem found: which node, which path, what is wrong, how bad."""
+    """One problem found: which node, which path, which value, which constraint, what is wrong, how bad.
+
+    ``component`` is the SHACL constraint component as a CURIE (``sh:MinCountConstraintComponent``),
+    or ``check`` for a quality check (``source`` then names it).
+    """
 
     focus: str
     path: str
@@ -27,6 +32,7 @@ class Violation:
     severity: str = "Violation"
     source: str = ""
     value: str = ""
+    component: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,9 +79,14 @@ def shacl_violations(kg: KnowledgeGraph, shapes: Sequence[Path] | None = None) -
                 severity=str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
                 source=str(report.value(result, SH.sourceShape) or ""),
                 value=str(report.value(result, SH.value) or ""),
+                component=_component(report.value(result, SH.sourceConstraintComponent)),
             )
         )
     return sorted(found, key=lambda v: (v.focus, v.path, v.message)), len(data)
+
+
+def _component(node: object) -> str:
+    return compress(str(node)) if node else ""
 
 
 def check_violations(kg: KnowledgeGraph, directory: Path | None = None) -> list[Violation]:
@@ -86,7 +97,7 @@ def check_violations(kg: KnowledgeGraph, directory: Path | None = None) -> list[
         for row in results.as_dicts():
             focus = next(iter(row.values()), "")
             detail = ", ".join(f"{k}={v}" for k, v in row.items())
-            found.append(Violation(focus=focus, path="", message=f"{check.summary}: {detail}", source=f"check:{name}"))
+            found.append(Violation(focus=focus, path="", message=f"{check.summary}: {detail}", source=f"check:{name}", component="check"))
     return found
 
 

@@ -54,7 +54,7 @@ def _report_text(report: ValidationReport) -> str:
         f"{'Conforms' if report.conforms else 'Does not conform'}: {report.checked_triples} triples checked, {len(report.violations)} result(s)"
     ]
     for v in report.violations:
-        lines.append(f"- [{v.severity}] focus: {v.focus}")
+        lines.append(f"- [{v.severity}] {v.component or 'result'} on focus: {v.focus}")
         if v.path:
             lines.append(f"    path: {v.path}")
         if v.value:
