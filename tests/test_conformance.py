@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
@@ -126,3 +130,33 @@ def test_every_validation_result_names_its_constraint_and_the_json_report_carrie
     assert main(["validate", "--format", "json", str(resources_dir / "base.ttl"), str(fixtures[0])]) == 1
     report = json.loads(capsys.readouterr().out)
     assert all(v["component"] for v in report["violations"])
+
+
+OWLAPI = Path("/usr/share/java/owlapi-distribution.jar")
+
+
+@pytest.fixture(scope="module")
+def profile_checker(tmp_path_factory) -> Path:
+    """OWL API's OWL 2 DL profile checker (Debian libowlapi-java), compiled from tests/resources/owlapi."""
+    if shutil.which("javac") is None or not OWLAPI.exists():
+        if os.environ.get("SPINEKG_REQUIRE_OWLAPI") == "1":
+            pytest.fail("SPINEKG_REQUIRE_OWLAPI=1 but javac or libowlapi-java is missing")
+        pytest.skip("needs javac and Debian's libowlapi-java")
+    classes = tmp_path_factory.mktemp("owlapi")
+    source = RESOURCES / "owlapi" / "ProfileCheck.java"
+    subprocess.run(["javac", "-cp", "/usr/share/java/*", "-d", str(classes), str(source)], check=True, capture_output=True, timeout=300)
+    return classes
+
+
+@pytest.mark.jvm
+def test_the_built_graph_is_owl2_dl_for_the_owl_api(profile_checker, tmp_path):
+    assert main(["build", "--out", str(tmp_path)]) == 0
+    done = subprocess.run(
+        ["java", "-cp", f"{profile_checker}:/usr/share/java/*", "ProfileCheck", str(tmp_path / "spinekg.ttl")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    violations = [line for line in done.stdout.splitlines() if line.startswith("VIOLATION")]
+    assert violations == [] and "IN PROFILE" in done.stdout.splitlines()[-1], violations[:10]
