@@ -160,3 +160,12 @@ def test_the_built_graph_is_owl2_dl_for_the_owl_api(profile_checker, tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     violations = [line for line in done.stdout.splitlines() if line.startswith("VIOLATION")]
     assert violations == [] and "IN PROFILE" in done.stdout.splitlines()[-1], violations[:10]
+
+
+def test_the_release_has_one_licence_stated_the_same_everywhere():
+    from sssom.parsers import parse_sssom_table
+
+    ontology = Graph().parse(resources.ontology_dir() / "spinekg.ttl", format="turtle")
+    licences = {str(o) for o in ontology.objects(None, URIRef("http://purl.org/dc/terms/license"))}
+    mapping_set = parse_sssom_table(str(resources.mappings_path()))  # sssom-py's own reader
+    assert licences == {mapping_set.metadata["license"]} == {"https://creativecommons.org/licenses/by/4.0/"}
