@@ -16,26 +16,21 @@ owlready2's ``infer_data_property_values`` only costs time here.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 import re
-import shutil
-import signal
 import tempfile
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from .atomic import atomic_write
-from .errors import InconsistentOntologyError, InputError, ReasonerTimeoutError, ReasonerUnavailableError
+from .errors import InconsistentOntologyError, InputError
 from .graph import KnowledgeGraph
+from .jvm import Reasoner, require_java, run_reasoner
 from .namespaces import INFERRED_GRAPH, OWL, RDF_TYPE, prefix_map
 
 __all__ = ["Entity", "Fact", "Reasoner", "ReasoningReport", "UnsatisfiableClass", "infer", "reason", "require_java", "save_inferred"]
@@ -46,30 +41,6 @@ INVERSE_OF = ox.NamedNode(OWL + "inverseOf")
 NOTHING = ox.NamedNode(OWL + "Nothing")
 PROPERTY_KINDS = (ox.NamedNode(OWL + "ObjectProperty"), ox.NamedNode(OWL + "DatatypeProperty"))
 INFERENCE_ONTOLOGY = "http://inferrences/"  # owlready2's name (sic) for the ontology it puts inferences in
-
-JAVA_HINT = (
-    "the OWL reasoner needs Java 17 or later on PATH (no 'java' found). "
-    "Install it, e.g. 'apt-get install openjdk-17-jre-headless' (Debian/Ubuntu), "
-    "'dnf install java-17-openjdk-headless' (Fedora) or 'brew install openjdk@17' (macOS); "
-    "the other commands work without it"
-)
-INCONSISTENT_HINT = (
-    "the ontology and data are inconsistent: {reasoner} finds no interpretation that satisfies every axiom, "
-    "so nothing can be inferred. Usual causes: an individual in two disjoint classes (owl:disjointWith), "
-    "a value that contradicts a restriction or a domain/range, or owl:sameAs between owl:AllDifferent members. "
-    "Run 'spinekg validate', or open the files in Protégé and use 'Explain inconsistency'"
-)
-PELLET_HINT = (
-    "Pellet cannot run on this Java: the Pellet jar bundled with owlready2 {version} was compiled for a newer Java "
-    "(UnsupportedClassVersionError; owlready2 0.49 shipped one that works on Java 17). Use '--reasoner hermit'"
-)
-
-
-class Reasoner(StrEnum):
-    """The Java reasoners owlready2 ships; the value is the CLI name."""
-
-    HERMIT = "hermit"
-    PELLET = "pellet"
 
 
 @dataclass(frozen=True)
@@ -132,15 +103,6 @@ class ReasoningReport:
         return data
 
 
-def require_java() -> str:
-    """:returns: the path of the ``java`` executable.
-    :raises ReasonerUnavailableError: when there is none on PATH."""
-    java = shutil.which("java")
-    if java is None:
-        raise ReasonerUnavailableError(JAVA_HINT)
-    return java
-
-
 def reason(
     kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT, *, save_to: Path | str | None = None, timeout: float | None = None
 ) -> ReasoningReport:
@@ -163,7 +125,7 @@ def reason(
     _check_readable(asserted)
     world = _load_world(asserted)
     try:
-        _run(world, reasoner, java, timeout)
+        run_reasoner(world, reasoner, java, timeout)
     except InconsistentOntologyError as err:
         kg.replace_graph(INFERRED_GRAPH, ())
         if save_to is not None:
@@ -264,83 +226,6 @@ def _load_world(asserted: Iterable[ox.Triple]) -> Any:
             cause = err.__cause__ or err
             raise InputError(f"the OWL reasoner cannot read the graph: {cause}") from None
     return world
-
-
-def _run(world: Any, reasoner: Reasoner, java: str, timeout: float | None = None) -> None:
-    """Run the reasoner; owlready2 stores what it infers in its inference ontology.
-
-    The JVM starts in a process group of its own, so a timeout kills it whole.
-
-    :raises InconsistentOntologyError: for an inconsistent ontology (owlready2's error has no message).
-    :raises ReasonerUnavailableError: when Java cannot run the reasoner.
-    :raises ReasonerTimeoutError: when it runs past ``timeout`` seconds (its JVM is then killed).
-    """
-    import owlready2
-    import owlready2.reasoning
-
-    owlready2.JAVA_EXE = java
-    owlready2.reasoning._subprocess_kargs["start_new_session"] = True  # owlready2 passes these to subprocess
-    before = _children()
-    outcome: list[BaseException | None] = []
-    worker = threading.Thread(target=lambda: outcome.append(_sync(world, reasoner, java)), daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        for pid in _children() - before:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)
-        worker.join(30)
-        raise ReasonerTimeoutError(f"{_name(reasoner)} ran past {timeout:g} s and was stopped (its JVM killed)")
-    if outcome and outcome[0] is not None:
-        raise outcome[0]
-
-
-def _children() -> set[int]:
-    """:returns: the process ids of this process's children (from /proc; empty where there is none)."""
-    found = set()
-    for entry in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = entry.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == os.getpid():
-                found.add(int(entry.parent.name))
-    return found
-
-
-def _sync(world: Any, reasoner: Reasoner, java: str) -> BaseException | None:
-    """Run owlready2's reasoner call. :returns: the error to raise, or None."""
-    try:
-        _call(world, reasoner, java)
-    except BaseException as err:  # handed to the caller's thread
-        return err
-    return None
-
-
-def _call(world: Any, reasoner: Reasoner, java: str) -> None:
-    import owlready2
-
-    sync = owlready2.sync_reasoner_hermit if reasoner is Reasoner.HERMIT else owlready2.sync_reasoner_pellet
-    try:
-        sync(world, infer_property_values=True, debug=0)
-    except owlready2.OwlReadyInconsistentOntologyError:
-        raise InconsistentOntologyError(INCONSISTENT_HINT.format(reasoner=_name(reasoner))) from None
-    except owlready2.OwlReadyJavaError as err:
-        raise ReasonerUnavailableError(_java_failure(reasoner, str(err))) from None
-    except OSError as err:
-        raise ReasonerUnavailableError(f"cannot start {java}: {err}") from None
-
-
-def _name(reasoner: Reasoner) -> str:
-    return "HermiT" if reasoner is Reasoner.HERMIT else "Pellet"
-
-
-def _java_failure(reasoner: Reasoner, message: str) -> str:
-    """:returns: a readable reason why Java could not run the reasoner."""
-    if "UnsupportedClassVersionError" in message and reasoner is Reasoner.PELLET:
-        import owlready2
-
-        return PELLET_HINT.format(version=owlready2.VERSION)
-    lines = [line for line in message.splitlines() if line.strip() and not line.lstrip().startswith("at ")]
-    return f"{_name(reasoner)} failed in Java: " + " / ".join(lines[:4])
 
 
 def _inferred(world: Any, asserted: set[ox.Triple]) -> list[ox.Triple]:
