@@ -61,3 +61,19 @@ def test_shipped_data_conforms(kg):
     report = validate(kg)
     assert report.conforms, report.violations[:5]
     assert report.checked_triples > 2000
+
+
+def test_every_result_carries_its_component_path_and_value(tmp_path):
+    """A value such as 0 is reported (it is falsy in rdflib), and a path that is not a predicate is written as SPARQL."""
+    data = tmp_path / "nerve.ttl"
+    data.write_text(
+        "@prefix kg: <https://w3id.org/spinekg/id/> . @prefix skg: <https://w3id.org/spinekg/ontology/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        'kg:sn a skg:SpinalNerve ; skg:segmentIndex 0 ; skos:notation "L4" .\n'
+        "kg:vc a skg:VertebralColumn .\n",
+        encoding="utf-8",
+    )
+    found = {(v.path.rsplit("/", 1)[-1], v.component): v for v in _report(data).violations if v.component != "check"}
+    assert found[("segmentIndex", "sh:MinInclusiveConstraintComponent")].value == "0"
+    assert ("partOf>", "sh:MinCountConstraintComponent") in found
+    assert found[("partOf>", "sh:MinCountConstraintComponent")].path == "^<https://w3id.org/spinekg/ontology/partOf>"

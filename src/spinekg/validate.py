@@ -9,11 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import queries, resources
 from .errors import ShapesError
 from .graph import KnowledgeGraph
 from .namespaces import compress
+
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
+    from rdflib.term import Node
 
 __all__ = ["ValidationReport", "Violation", "check_violations", "shacl_violations", "validate", "validate_files"]
 
@@ -69,24 +74,67 @@ def shacl_violations(kg: KnowledgeGraph, shapes: Sequence[Path] | None = None) -
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph, inference="none", advanced=True, allow_warnings=True)
     if not isinstance(report, Graph):  # pyshacl's ValidationFailure: the shapes themselves are broken
         raise ShapesError(f"the SHACL shapes could not be applied: {report}")
-    found = []
-    for result in report.subjects(SH.resultSeverity, None):
-        found.append(
-            Violation(
-                focus=str(report.value(result, SH.focusNode)),
-                path=str(report.value(result, SH.resultPath) or ""),
-                message=str(report.value(result, SH.resultMessage) or ""),
-                severity=str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
-                source=str(report.value(result, SH.sourceShape) or ""),
-                value=str(report.value(result, SH.value) or ""),
-                component=_component(report.value(result, SH.sourceConstraintComponent)),
-            )
-        )
+    found = [_violation(report, result) for result in report.subjects(SH.resultSeverity, None)]
     return sorted(found, key=lambda v: (v.focus, v.path, v.message)), len(data)
 
 
-def _component(node: object) -> str:
-    return compress(str(node)) if node else ""
+def _violation(report: Graph, result: Node) -> Violation:
+    """One ``sh:ValidationResult`` as a :class:`Violation`; a value such as ``0`` or ``false`` is kept."""
+    from rdflib.namespace import SH
+
+    def text(predicate: URIRef) -> str:
+        node = report.value(result, predicate)
+        return "" if node is None else _term(node)
+
+    component = report.value(result, SH.sourceConstraintComponent)
+    return Violation(
+        focus=text(SH.focusNode),
+        path=_path_text(report, report.value(result, SH.resultPath)),
+        message=text(SH.resultMessage),
+        severity=text(SH.resultSeverity).rsplit("#", 1)[-1],
+        source=text(SH.sourceShape),
+        value=text(SH.value),
+        component="" if component is None else compress(str(component)),
+    )
+
+
+def _term(node: Node) -> str:
+    """An IRI, or a literal's lexical form, as it is; a blank node as ``_:label``, which no IRI looks like."""
+    from rdflib import BNode
+
+    return f"_:{node}" if isinstance(node, BNode) else str(node)
+
+
+#: The SHACL paths that wrap one path, and how SPARQL writes them.
+_PATH_FORMS = (("inversePath", "^{}"), ("zeroOrMorePath", "{}*"), ("oneOrMorePath", "{}+"), ("zeroOrOnePath", "{}?"))
+
+
+def _path_text(graph: Graph, path: Node | None) -> str:
+    """A result's path: a predicate as its bare IRI, any other SHACL path in SPARQL syntax (``^<iri>``)."""
+    from rdflib import BNode
+
+    if path is None:
+        return ""
+    return _path_expression(graph, path) if isinstance(path, BNode) else str(path)
+
+
+def _path_expression(graph: Graph, path: Node) -> str:
+    from rdflib import BNode
+    from rdflib.namespace import RDF, SH
+
+    def part(node: Node) -> str:
+        return _path_expression(graph, node) if isinstance(node, BNode) else f"<{node}>"
+
+    if (path, RDF.first, None) in graph:
+        return "(" + "/".join(part(step) for step in graph.items(path)) + ")"
+    options = graph.value(path, SH.alternativePath)
+    if options is not None:
+        return "(" + "|".join(part(option) for option in graph.items(options)) + ")"
+    for name, form in _PATH_FORMS:
+        inner = graph.value(path, SH[name])
+        if inner is not None:
+            return form.format(part(inner))
+    return _term(path)
 
 
 def check_violations(kg: KnowledgeGraph, directory: Path | None = None) -> list[Violation]:
