@@ -2,9 +2,14 @@
 
 ``data/mappings.sssom.tsv`` is the one source of truth. This module reads it
 without pandas (the ``csv`` module plus PyYAML for the ``#`` metadata header),
-expands its CURIEs strictly with the set's own ``curie_map`` (through
-``curies``), and turns each row into one SKOS triple, which store loading puts
-in the named graph ``graph/mappings``.
+expands its CURIEs strictly with the set's own ``curie_map``, and turns each row
+into one SKOS triple, which store loading puts in the named graph ``graph/mappings``.
+
+Besides the six columns every row needs, it reads the provenance columns
+:data:`PROVENANCE_COLUMNS` (who made the row, which vocabulary and release its
+object was read in, who supplied a chained row). Every SSSOM *entity reference*
+it reads, in a row or in the header, must be a CURIE whose prefix the curie_map
+declares, as sssom-py's writers need: an IRI there is refused.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from . import resources
 from .errors import SourceFileError, UnknownNameError
 
 __all__ = [
+    "PROVENANCE_COLUMNS",
     "SSSOM_SUFFIX",
     "WRITER_FUNCTIONS",
     "Mapping",
@@ -39,12 +45,22 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 #: The mapping predicates spinekg asserts; anything else in the file is an error.
 PREDICATES = tuple(f"skos:{name}Match" for name in ("exact", "close", "broad", "narrow", "related"))
 REQUIRED_COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label", "mapping_justification")
+#: Optional columns read into :class:`Mapping`; the ``_id`` ones are multivalued (``|``-separated), as in SSSOM TSV.
+PROVENANCE_COLUMNS = ("creator_id", "author_id", "object_source", "object_source_version", "mapping_provider")
+#: SSSOM slots whose values are entity references (CURIEs), in the header or in a row.
+ENTITY_REFERENCES = ("subject_source", "object_source", "creator_id", "author_id", "reviewer_id")
+_MULTIVALUED = ("creator_id", "author_id")
 _BUILTIN = {"skos": SKOS, "semapv": "https://w3id.org/semapv/vocab/"}
 
 
 @dataclass(frozen=True)
 class Mapping:
-    """One row of the mapping set (CURIEs as written in the file)."""
+    """One row of the mapping set (CURIEs as written in the file).
+
+    ``creator_id`` and ``author_id`` are CURIEs of agents; ``object_source`` is the
+    object's vocabulary (a CURIE), ``object_source_version`` the release of it the
+    object was read in, and ``mapping_provider`` the URL of the resource that supplied
+    a chained row."""
 
     subject_id: str
     subject_label: str
@@ -53,6 +69,11 @@ class Mapping:
     object_label: str
     mapping_justification: str
     comment: str = ""
+    creator_id: tuple[str, ...] = ()
+    author_id: tuple[str, ...] = ()
+    object_source: str = ""
+    object_source_version: str = ""
+    mapping_provider: str = ""
 
     @property
     def object_prefix(self) -> str:
@@ -122,7 +143,20 @@ def _metadata(path: Path, header: str) -> dict[str, object]:
     return meta
 
 
-def _row(path: Path, number: int, row: dict[str, str]) -> Mapping:
+def _check_references(mapping_set: MappingSet, values: dict[str, object], number: int | None = None) -> None:
+    """:raises SourceFileError: when an entity-reference slot of ``values`` holds anything but CURIEs of the curie_map."""
+    for slot in ENTITY_REFERENCES:
+        value = values.get(slot) or ()
+        for curie in value if isinstance(value, list | tuple) else [value]:
+            try:
+                mapping_set.expand(str(curie))
+            except SourceFileError:
+                message = f"{slot} must hold CURIEs whose prefix is in the curie_map, not {curie!r}"
+                raise SourceFileError(mapping_set.path or "mapping set", message, number) from None
+
+
+def _row(mapping_set: MappingSet, number: int, row: dict[str, str]) -> Mapping:
+    path = mapping_set.path or Path("mapping set")
     missing = [c for c in ("subject_id", "predicate_id", "object_id", "mapping_justification") if not row.get(c)]
     if missing:
         raise SourceFileError(path, f"empty {', '.join(missing)}", number)
@@ -130,7 +164,11 @@ def _row(path: Path, number: int, row: dict[str, str]) -> Mapping:
         raise SourceFileError(path, f"predicate {row['predicate_id']!r} is not one of {', '.join(PREDICATES)}", number)
     if ":" not in row["object_id"] or ":" not in row["subject_id"]:
         raise SourceFileError(path, "subject_id and object_id must be CURIEs", number)
-    return Mapping(**{k: (row.get(k) or "").strip() for k in (*REQUIRED_COLUMNS, "comment")})
+    values: dict[str, object] = {k: (row.get(k) or "").strip() for k in (*REQUIRED_COLUMNS, "comment", *PROVENANCE_COLUMNS)}
+    for slot in _MULTIVALUED:
+        values[slot] = tuple(v.strip() for v in str(values[slot]).split("|") if v.strip())
+    _check_references(mapping_set, values, number)
+    return Mapping(**values)  # type: ignore[arg-type]
 
 
 def read_sssom(path: Path | str, text: str | None = None) -> MappingSet:
@@ -151,12 +189,14 @@ def read_sssom(path: Path | str, text: str | None = None) -> MappingSet:
     absent = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or ())]
     if absent:
         raise SourceFileError(path, f"missing column(s): {', '.join(absent)}")
+    curie_map = {str(k): str(v) for k, v in dict(meta.get("curie_map") or {}).items()}  # type: ignore[call-overload]
+    header_only = MappingSet(meta, (), path, curie_map)
+    _check_references(header_only, meta)
     first = header.count("\n") + 2
     try:
-        rows = tuple(_row(path, first + i, row) for i, row in enumerate(reader))
+        rows = tuple(_row(header_only, first + i, row) for i, row in enumerate(reader))
     except csv.Error as err:  # e.g. a field over csv's 128 KB limit
         raise SourceFileError(path, f"bad SSSOM table: {err}", first + reader.line_num - 1) from None
-    curie_map = {str(k): str(v) for k, v in dict(meta.get("curie_map") or {}).items()}  # type: ignore[call-overload]
     return MappingSet(meta, rows, path, curie_map)
 
 
