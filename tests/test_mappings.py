@@ -135,3 +135,33 @@ def test_missing_column_is_rejected(tmp_path: Path) -> None:
     path.write_text(HEADER + "subject_id\tobject_id\n", encoding="utf-8")
     with pytest.raises(SourceFileError, match="missing column"):
         mappings.read_sssom(path)
+
+
+def test_provenance_columns_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "set.sssom.tsv"
+    header = HEADER + "#   obo: http://purl.obolibrary.org/obo/\n#   orcid: https://orcid.org/\n"
+    columns = COLUMNS.replace("\n", "\tcreator_id\tauthor_id\tobject_source\tobject_source_version\tmapping_provider\n")
+    row = "kg:a\ta\tskos:exactMatch\tUBERON:0000001\tx\tsemapv:MappingChaining\tkg:team|orcid:0000-0000-0000-0000\tkg:team\t"
+    path.write_text(header + columns + row + "obo:uberon.owl\t\thttp://purl.obolibrary.org/obo/hp.owl\n", encoding="utf-8")
+    (mapping,) = mappings.read_sssom(path).mappings
+    assert mapping.creator_id == ("kg:team", "orcid:0000-0000-0000-0000") and mapping.author_id == ("kg:team",)
+    assert (mapping.object_source, mapping.object_source_version) == ("obo:uberon.owl", "")
+    assert mapping.mapping_provider == "http://purl.obolibrary.org/obo/hp.owl"
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "slot"),
+    [
+        ("# subject_source: https://w3id.org/spinekg/id/\n", "kg:team", "subject_source"),
+        ("# creator_id:\n#   - kg:team\n#   - https://orcid.org/0000-0000-0000-0000\n", "kg:team", "creator_id"),
+        ("", "https://orcid.org/0000-0000-0000-0000", "creator_id"),
+        ("", "orcid:0000-0000-0000-0000", "creator_id"),
+    ],
+)
+def test_an_entity_reference_that_is_not_a_curie_of_the_curie_map_is_rejected(tmp_path: Path, header: str, cell: str, slot: str) -> None:
+    """sssom-py's writers warn about, or drop, such a value: spinekg refuses the file."""
+    path = tmp_path / "bad.sssom.tsv"
+    row = f"kg:a\ta\tskos:exactMatch\tUBERON:0000001\tx\tsemapv:ManualMappingCuration\t{cell}\n"
+    path.write_text(HEADER + header + COLUMNS.replace("\n", "\tcreator_id\n") + row, encoding="utf-8")
+    with pytest.raises(SourceFileError, match=f"{slot} must hold CURIEs whose prefix is in the curie_map"):
+        mappings.read_sssom(path)

