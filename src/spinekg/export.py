@@ -1,8 +1,11 @@
 """Serialise the graph: the writer registry (format -> writer) and atomic export to a file.
 
-Turtle, N-Triples and N-Quads are written by Oxigraph, compact JSON-LD with the
-shipped context by :mod:`spinekg.jsonld`, the article page's schema.org JSON-LD by
-:mod:`spinekg.schemaorg`. As in sssom-py, :data:`WRITER_FUNCTIONS` is the one list
+Every format is written in one order that depends on the graph alone, so two
+runs give the same bytes (:mod:`spinekg.serialize`: stable blank node labels,
+sorted N-Triples and N-Quads, Turtle with one block per subject). Compact
+JSON-LD with the shipped context, of the union graph or of the dataset with its
+named graphs, comes from :mod:`spinekg.jsonld`, the article page's schema.org
+JSON-LD from :mod:`spinekg.schemaorg`. As in sssom-py, :data:`WRITER_FUNCTIONS` is the one list
 of formats; the command line builds its choices from it.
 
 >>> import io
@@ -15,7 +18,7 @@ True
 
 from __future__ import annotations
 
-import itertools
+import io
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -25,9 +28,10 @@ import pyoxigraph as ox
 from . import jsonld, schemaorg
 from .atomic import atomic_write
 from .errors import InputError, SpinekgError, UnknownNameError
-from .graph import KnowledgeGraph
+from .graph import GraphName, KnowledgeGraph
 from .namespaces import prefix_map, shipped_context
 from .reason import infer
+from .serialize import relabel, sorted_lines, write_turtle
 
 __all__ = ["WRITER_FUNCTIONS", "ExportFormat", "Writer", "export", "export_graph", "get_writer_function", "write"]
 
@@ -39,6 +43,7 @@ class ExportFormat(StrEnum):
     NTRIPLES = "ntriples"
     NQUADS = "nquads"
     JSONLD = "jsonld"
+    JSONLD_DATASET = "jsonld-dataset"
     SCHEMAORG = "schemaorg"
 
 
@@ -49,37 +54,44 @@ class Writer(Protocol):
         """Write ``kg`` to ``out``."""
 
 
-def _union(fmt: ox.RdfFormat) -> Writer:
-    """:returns: a writer of the union graph in ``fmt`` (Turtle or N-Triples).
+def _turtle(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
+    """Write the union graph as Turtle: one block per subject, the ontology first (:func:`spinekg.serialize.write_turtle`)."""
+    write_turtle(kg.triples(include_inferred=include_inferred), out, prefix_map())
 
-    The largest graph is serialised by Oxigraph itself; the other graphs follow
-    as a second block of the same document (Turtle allows prefixes to be
-    declared again), without the triples already written.
-    """
+
+def _lines(kg: KnowledgeGraph, graph: GraphName, fmt: ox.RdfFormat) -> list[bytes]:
+    """:returns: one graph as N-Triples or N-Quads lines, written by Oxigraph where it gives the graph back as written."""
+    if kg.written_as_stored(graph):
+        out = io.BytesIO()
+        kg.oxigraph.dump(out, fmt, from_graph=graph) if fmt is ox.RdfFormat.N_TRIPLES else _dump_graph(kg, graph, out)
+        return out.getvalue().splitlines(keepends=True)
+    if fmt is ox.RdfFormat.N_TRIPLES:
+        return [f"{t} .\n".encode() for t in kg.graph_triples(graph)]
+    return [f"{ox.Quad(t.subject, t.predicate, t.object, graph)} .\n".encode() for t in kg.graph_triples(graph)]
+
+
+def _dump_graph(kg: KnowledgeGraph, graph: GraphName, out: BinaryIO) -> None:
+    ox.serialize(kg.oxigraph.quads_for_pattern(None, None, None, graph), out, ox.RdfFormat.N_QUADS)
+
+
+def _sorted(fmt: ox.RdfFormat) -> Writer:
+    """:returns: a writer of sorted N-Triples (the union graph) or N-Quads (every graph), with stable blank node labels."""
 
     def write(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
-        prefixes = prefix_map() if fmt is ox.RdfFormat.TURTLE else None
-        first = kg.graphs(include_inferred=include_inferred)[0]
-        written = [first] if kg.written_as_stored(first) else []
-        if written:
-            kg.oxigraph.dump(out, fmt, from_graph=first, prefixes=prefixes)
-        rest = kg.triples(include_inferred=include_inferred, written=written)
-        head = next(rest, None)
-        if head is not None:
-            out.write(b"\n")
-            ox.serialize(itertools.chain([head], rest), out, fmt, prefixes=prefixes)
+        lines = [line for g in kg.graphs(include_inferred=include_inferred) for line in _lines(kg, g, fmt)]
+        out.write(b"".join(sorted_lines(lines, fmt)))
 
     return write
 
 
-def _nquads(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
-    """Write every named graph as N-Quads."""
-    ox.serialize(kg.quads(include_inferred=include_inferred), out, ox.RdfFormat.N_QUADS)
-
-
 def _jsonld(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
-    """Write compact JSON-LD with the shipped ``@context``, streamed from the store."""
-    jsonld.write(kg.triples(include_inferred=include_inferred), shipped_context(), out)
+    """Write the union graph as compact JSON-LD with the shipped ``@context``."""
+    jsonld.write(relabel(kg.triples(include_inferred=include_inferred)), shipped_context(), out)
+
+
+def _jsonld_dataset(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
+    """Write every named graph as a named graph of one compact JSON-LD document."""
+    jsonld.write_dataset(kg.quads(include_inferred=include_inferred), shipped_context(), out)
 
 
 def _schemaorg(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
@@ -89,10 +101,11 @@ def _schemaorg(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = Fa
 
 #: Export format -> writer (as sssom-py's ``WRITER_FUNCTIONS``).
 WRITER_FUNCTIONS: dict[ExportFormat, Writer] = {
-    ExportFormat.TURTLE: _union(ox.RdfFormat.TURTLE),
-    ExportFormat.NTRIPLES: _union(ox.RdfFormat.N_TRIPLES),
-    ExportFormat.NQUADS: _nquads,
+    ExportFormat.TURTLE: _turtle,
+    ExportFormat.NTRIPLES: _sorted(ox.RdfFormat.N_TRIPLES),
+    ExportFormat.NQUADS: _sorted(ox.RdfFormat.N_QUADS),
     ExportFormat.JSONLD: _jsonld,
+    ExportFormat.JSONLD_DATASET: _jsonld_dataset,
     ExportFormat.SCHEMAORG: _schemaorg,
 }
 
@@ -107,7 +120,7 @@ def get_writer_function(fmt: ExportFormat | str) -> Writer:
 
 
 def write(kg: KnowledgeGraph, fmt: ExportFormat | str, out: BinaryIO, *, include_inferred: bool = False) -> None:
-    """Serialise the union graph (or, for N-Quads, every named graph) to ``out``."""
+    """Serialise the union graph (or, for N-Quads and the JSON-LD dataset, every named graph) to ``out``."""
     get_writer_function(fmt)(kg, out, include_inferred=include_inferred)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gc
 import json
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -30,9 +31,10 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from .errors import InputError
-from .namespaces import RDF_TYPE, XSD_STRING, PrefixMap
+from .namespaces import OWL, RDF_TYPE, XSD_STRING, PrefixMap
+from .serialize import relabel_quads
 
-__all__ = ["Compactor", "TermDefinition", "write"]
+__all__ = ["Compactor", "TermDefinition", "write", "write_dataset"]
 
 Value = str | dict[str, str]
 
@@ -163,11 +165,53 @@ def _nodes(triples: Iterable[ox.Triple], compactor: Compactor) -> Iterable[dict[
     return nodes.values()
 
 
+def _ordered(nodes: Iterable[dict[str, Any]], compactor: Compactor) -> list[dict[str, Any]]:
+    """:returns: the nodes in one order that depends on the graph alone: the ontology first, then by ``@id``;
+    every list of values sorted too (keys are sorted when the node is written)."""
+    ontology = compactor.iri(OWL + "Ontology")
+    for node in nodes:
+        for value in (*node.values(), *(v for m in node.values() if isinstance(m, dict) and "@id" not in m for v in m.values())):
+            if isinstance(value, list):
+                value.sort(key=_sort_key)
+    return sorted(nodes, key=lambda n: (ontology not in _as_list(n.get("@type")), n["@id"]))
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _sort_key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _lines(nodes: list[dict[str, Any]]) -> bytes:
+    return ",\n".join(json.dumps(node, ensure_ascii=False, sort_keys=True) for node in nodes).encode()
+
+
+def _head(context: dict[str, Any]) -> bytes:
+    return b'{\n"@context": ' + json.dumps(context, indent=1, ensure_ascii=False).encode() + b',\n"@graph": [\n'
+
+
 def write(triples: Iterable[ox.Triple], context: dict[str, Any], out: BinaryIO) -> None:
-    """Write ``triples`` as one compact JSON-LD document: the context embedded, one node object per line."""
-    nodes = _nodes(triples, Compactor(context))
-    out.write(b'{\n"@context": ' + json.dumps(context, indent=1, ensure_ascii=False).encode() + b',\n"@graph": [\n')
-    for n, node in enumerate(nodes):
-        line = json.dumps(node, ensure_ascii=False)
-        out.write((",\n" if n else "").encode() + line.encode())
-    out.write(b"\n]\n}\n")
+    """Write ``triples`` as one compact JSON-LD document: the context embedded, one node object per line,
+    in the order of :func:`_ordered` (blank node labels are the caller's: see :func:`spinekg.serialize.relabel`)."""
+    compactor = Compactor(context)
+    out.write(_head(context) + _lines(_ordered(_nodes(triples, compactor), compactor)) + b"\n]\n}\n")
+
+
+def write_dataset(quads: Iterable[ox.Quad], context: dict[str, Any], out: BinaryIO) -> None:
+    """Write ``quads`` as one compact JSON-LD document that keeps the named graphs: each is a graph object
+    (``{"@id": graph, "@graph": [...]}``), in IRI order, and the default graph's nodes follow at the top level.
+    Blank nodes are relabelled once over the whole dataset (:func:`spinekg.serialize.relabel_quads`)."""
+    compactor = Compactor(context)
+    graphs: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[ox.Triple]] = defaultdict(list)
+    for quad in relabel_quads(quads):
+        graphs[quad.graph_name].append(quad.triple)
+    parts = []
+    for name in sorted((g for g in graphs if not isinstance(g, ox.DefaultGraph)), key=lambda g: g.value):
+        head = json.dumps({"@id": compactor.node_id(name)}, ensure_ascii=False)[:-1] + ', "@graph": [\n'
+        parts.append(head.encode() + _lines(_ordered(_nodes(graphs[name], compactor), compactor)) + b"\n]}")
+    default = graphs.get(ox.DefaultGraph(), [])
+    if default:
+        parts.append(_lines(_ordered(_nodes(default, compactor), compactor)))
+    out.write(_head(context) + b",\n".join(parts) + b"\n]\n}\n")

@@ -39,6 +39,7 @@ from .namespaces import GENID_BASE, GRAPH_BASE, PUBLISHED_GRAPH, STAGING_BASE, X
 from .protocol import QueryForms
 from .queries import PreparedQuery, render_update
 from .results import Answer, Results, Term, rows_from_json
+from .serialize import relabel
 from .terminal import printable
 
 __all__ = [
@@ -326,18 +327,18 @@ def select_triples(kg: KnowledgeGraph, include: Iterable[str] | None) -> Iterato
 def skolemise(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """Replace blank nodes by Skolem IRIs that are the same on every push of the same data.
 
-    Labels come from RDF Dataset Canonicalization (RDFC-1.0), prefixed by a digest of
-    the canonical data, so two different graphs never share a Skolem IRI.
+    Labels come from :func:`spinekg.serialize.blank_labels` (linear in the data, where RDFC-1.0
+    is exponential on symmetric blank-node graphs), prefixed by a digest of the relabelled
+    data, so two different graphs never share a Skolem IRI.
     """
-    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    lines = sorted(str(q) for q in dataset)
+    relabelled = list(relabel(triples))
+    lines = sorted(str(t) for t in relabelled)
     digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
 
     def iri(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.Literal:
         return ox.NamedNode(f"{GENID_BASE}{digest}-{term.value}") if isinstance(term, ox.BlankNode) else term
 
-    return [ox.Triple(iri(q.subject), q.predicate, iri(q.object)) for q in dataset]  # type: ignore[arg-type]
+    return [ox.Triple(iri(t.subject), t.predicate, iri(t.object)) for t in relabelled]  # type: ignore[arg-type]
 
 
 class _Counted:
