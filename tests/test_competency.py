@@ -195,8 +195,8 @@ def test_back_muscles_are_told_from_hip_pelvic_and_abdominal_muscles(kg):
 def test_spine_elements_include_vertebrae_and_discs_through_the_vertebral_column(kg):
     rows = kg.query("spine-elements").as_dicts()
     whole = {r["elementLabel"]: r["wholeLabel"] for r in rows}
-    assert whole["vertebra"] == whole["intervertebral disc"] == "vertebral column"
-    assert whole["fascia of the spine"] == whole["ligaments of the spine"] == whole["tendons of the spine"] == "spine"
+    assert whole["vertebrae"] == whole["intervertebral discs"] == "the vertebral column"
+    assert whole["fascia of the spine"] == whole["ligaments of the spine"] == whole["tendons of the spine"] == "the spine"
     assert {"skeletal muscle", "fascia", "ligament", "tendon", "vertebra", "intervertebral disc"} <= {r["classLabel"] for r in rows}
 
 
@@ -234,14 +234,14 @@ def test_causes_are_what_the_sentences_give_as_causes(kg):
     assert causes["pushing the body beyond what it is designed or prepared for"] == (None, "in most cases")  # s22-s23
     assert causes["injury to a major nerve"] == ("major nerves in the area", "may")  # s04, not s18's supplying nerve
     assert causes["injury to a structure associated with the muscle"] == ("structure associated with the muscle", "may")
-    assert causes["ligament sprain"] == ("ligaments of the spine", None)  # s12
+    assert causes["injury to a ligament"] == ("ligaments of the spine", None)  # s12
     # s15 states a belief the article corrects ("You would think..."): not a cause
-    assert "major muscle tear" not in causes and "traumatic injury" not in causes
+    assert "major muscle tear" not in causes and "traumatic injuries" not in causes
 
 
 def test_a_corrected_belief_is_a_popular_attribution(kg):
     rows = kg.query("evidence", entity="major muscle tear").as_dicts()
-    stated = {(r["propertyLabel"], r["quote"][:27]) for r in rows if r["subjectLabel"] == "lower back muscle spasm"}
+    stated = {(r["propertyLabel"], r["quote"][:27]) for r in rows if r["subjectLabel"] == "lower back muscle spasms"}
     assert stated == {("popularly attributed to", "You would think that this i")}
 
 

@@ -86,7 +86,7 @@ def test_every_property_is_used_within_its_domain_and_range(expanded: Graph, voc
 def test_page_is_about_the_condition(output: dict) -> None:  # type: ignore[type-arg]
     assert output["@type"] == "MedicalWebPage"
     condition = output["about"][0]
-    assert condition["@type"] == "MedicalCondition" and condition["name"] == "lower back muscle spasm"
+    assert condition["@type"] == "MedicalCondition" and condition["name"] == "lower back muscle spasms"
     for key in ("signOrSymptom", "riskFactor", "associatedAnatomy", "code"):
         assert condition[key], key
     assert all(c["@type"] == "MedicalCause" for c in condition["@reverse"]["causeOf"])
