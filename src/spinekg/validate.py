@@ -74,7 +74,8 @@ def shacl_violations(kg: KnowledgeGraph, shapes: Sequence[Path] | None = None) -
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph, inference="none", advanced=True, allow_warnings=True)
     if not isinstance(report, Graph):  # pyshacl's ValidationFailure: the shapes themselves are broken
         raise ShapesError(f"the SHACL shapes could not be applied: {report}")
-    found = [_violation(report, result) for result in report.subjects(SH.resultSeverity, None)]
+    results = report.objects(None, SH.result)  # not the sh:detail results nested in them
+    found = [_violation(report, result) for result in results]
     return sorted(found, key=lambda v: (v.focus, v.path, v.message)), len(data)
 
 
