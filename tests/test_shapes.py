@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from spinekg import resources
@@ -77,3 +77,52 @@ def test_every_result_carries_its_component_path_and_value(tmp_path):
     assert found[("segmentIndex", "sh:MinInclusiveConstraintComponent")].value == "0"
     assert ("partOf>", "sh:MinCountConstraintComponent") in found
     assert found[("partOf>", "sh:MinCountConstraintComponent")].path == "^<https://w3id.org/spinekg/ontology/partOf>"
+
+
+#: The SHACL constraint parameters a shape reports results under, each its own component.
+COMPONENT_PARAMETERS = [
+    *("class", "datatype", "nodeKind", "minCount", "maxCount", "minExclusive", "minInclusive", "maxExclusive"),
+    *("maxInclusive", "minLength", "maxLength", "pattern", "languageIn", "uniqueLang", "equals", "disjoint"),
+    *("lessThan", "lessThanOrEquals", "not", "and", "or", "xone", "node", "qualifiedMinCount", "qualifiedMaxCount"),
+    *("closed", "hasValue", "in"),
+]
+
+
+def _reported_shapes(shapes: Graph) -> list:
+    """The shapes whose own constraints produce results: shapes with a target, their property shapes, SPARQL constraints."""
+    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+    tops = {s for t in targets for s in shapes.subjects(t, None)}
+    return [*tops, *(p for s in tops for p in shapes.objects(s, SH.property)), *(c for s in tops for c in shapes.objects(s, SH.sparql))]
+
+
+def test_every_constraint_has_a_message_of_its_own():
+    shapes = Graph()
+    for path in resources.shape_files():
+        shapes.parse(path)
+    owners: dict[str, list[tuple[str, str]]] = {}
+    for shape in _reported_shapes(shapes):
+        components = {name for name in COMPONENT_PARAMETERS if (shape, SH[name], None) in shapes} | (
+            {"sparql"} if (shape, SH.select, None) in shapes else set()
+        )
+        messages = [str(m) for m in shapes.objects(shape, SH.message)]
+        assert len(messages) == (1 if components else 0), (shape, components, messages)
+        assert len(components) <= 1, f"{messages} is shared by {sorted(components)}"
+        for message in messages:
+            owners.setdefault(message, []).append((str(shape), *components))
+    assert {m: o for m, o in owners.items() if len(o) > 1} == {}
+
+
+def test_the_provenance_shape_covers_every_fact_property_of_the_ontology():
+    from rdflib.namespace import OWL
+
+    ontology = Graph()
+    for path in resources.ontology_sources():
+        ontology.parse(path)
+    skg = "https://w3id.org/spinekg/ontology/"
+    properties = {
+        p for kind in (OWL.ObjectProperty, OWL.DatatypeProperty) for p in ontology.subjects(RDF.type, kind) if str(p).startswith(skg)
+    }
+    shapes = Graph().parse(resources.shapes_dir() / "spinekg-shapes.ttl")
+    shape = URIRef("https://w3id.org/spinekg/shapes/FactProvenanceShape")
+    assert set(shapes.objects(shape, SH.targetSubjectsOf)) == properties
+    assert {shapes.value(p, SH.path) for p in shapes.objects(shape, SH.property)} == properties
