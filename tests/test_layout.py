@@ -29,7 +29,7 @@ LAYERS = {
         "turtle_format",
         "rdflib_bridge",
     },
-    "building blocks": {"results", "queries", "protocol", "labels", "params", "mappings", "readers", "manifest", "ondisk", "jsonld", "jvm", "serialize"},
+    "building blocks": {"results", "queries", "protocol", "labels", "params", "mappings", "readers", "manifest", "ondisk", "jsonld", "jvm", "serialize", "publisher"},
     "capabilities": {"graph", "validate", "reason", "export", "schemaorg", "link", "mapping_check", "http", "remote", "backends", "build"},
     "shell": {"cli", "__init__", "__main__"},
 }

@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 
+from spinekg import resources
 from spinekg.graph import KnowledgeGraph
-from spinekg.schemaorg import jsonld_bytes
+from spinekg.namespaces import expand
+from spinekg.publisher import Publisher
+from spinekg.schemaorg import CODING_SYSTEMS, jsonld_bytes
 
 SDO = "http://schema.org/"
 RDFS_SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 RDF_TYPE = ox.NamedNode(str(RDF.type))
-TEXT_RANGES = {SDO + "Text", SDO + "URL"}
+TEXT_RANGES = {SDO + "Text", SDO + "URL", SDO + "Date", SDO + "DateTime"}
+PUBLISHER = Path(__file__).parent / "resources" / "publisher.toml"
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +40,8 @@ def vocabulary() -> ox.Store:
 
 @pytest.fixture(scope="module")
 def output(kg: KnowledgeGraph) -> dict:  # type: ignore[type-arg]
-    return json.loads(jsonld_bytes(kg))
+    """The page with a publisher's configuration, so the checks cover what the publisher adds too."""
+    return json.loads(jsonld_bytes(kg, Publisher.read(PUBLISHER)))
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +113,49 @@ def test_facts_come_from_the_graph(output: dict, kg: KnowledgeGraph) -> None:  #
 def test_muscles_carry_their_nerve(output: dict) -> None:  # type: ignore[type-arg]
     muscles = [a for a in output["about"][0]["associatedAnatomy"] if a["@type"] == "Muscle"]
     assert muscles and all(m["nerve"] for m in muscles)
+
+
+def test_the_page_says_what_the_article_says(output: dict) -> None:  # type: ignore[type-arg]
+    assert output["headline"] == output["name"] == "Lower Back Muscle Spasm"
+    assert output["inLanguage"] == "en"
+    assert output["text"] == resources.article_path().read_text(encoding="utf-8")
+    assert output["mainEntity"] == [{"@id": output["about"][0]["@id"]}]
+
+
+def test_what_the_article_cannot_say_comes_from_the_publisher_only(kg: KnowledgeGraph, output: dict) -> None:  # type: ignore[type-arg]
+    assert output["@id"] == output["url"] == "https://health.example.org/back/lower-back-muscle-spasm"
+    assert output["publisher"] == {
+        "@type": "Organization",
+        "name": "Example Health",
+        "url": "https://health.example.org/",
+        "logo": {"@type": "ImageObject", "url": "https://health.example.org/logo.png"},
+    }
+    assert output["author"] == [{"@type": "Person", "name": "A. Writer"}]
+    assert output["reviewedBy"]["@type"] == "Organization"
+    assert (output["datePublished"], output["lastReviewed"]) == ("2025-01-15", "2025-03-01")
+    bare = json.loads(jsonld_bytes(kg))
+    for key in ("url", "publisher", "author", "reviewedBy", "datePublished", "dateModified", "lastReviewed", "description"):
+        assert key not in bare, key  # never made up without a configuration
+    assert bare["@id"] == "https://w3id.org/spinekg/article/lower-back-muscle-spasm"
+
+
+def _codes(node: object) -> list[dict]:  # type: ignore[type-arg]
+    if isinstance(node, list):
+        return [c for item in node for c in _codes(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node] if node.get("@type") == "MedicalCode" else []
+    return found + [c for value in node.values() for c in _codes(value)]
+
+
+def test_every_code_value_is_the_local_identifier_of_its_coding_system(output: dict, kg: KnowledgeGraph) -> None:  # type: ignore[type-arg]
+    import bioregistry
+
+    prefixes = {name: prefix for prefix, name in CODING_SYSTEMS.items()}
+    mapped = {str(o) for o in kg.to_rdflib().objects()}
+    codes = _codes(output)
+    assert {c["codingSystem"] for c in codes} >= {"ICD-10-CM", "MeSH", "HPO", "SNOMED CT"}
+    for code in codes:
+        prefix = prefixes[code["codingSystem"]]
+        assert re.fullmatch(bioregistry.get_pattern(prefix), code["codeValue"]), code  # bioregistry's own pattern
+        assert expand(f"{prefix}:{code['codeValue']}") in mapped, code

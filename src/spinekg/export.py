@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import io
 from enum import StrEnum
 from pathlib import Path
@@ -30,6 +31,7 @@ from .atomic import atomic_write
 from .errors import InputError, SpinekgError, UnknownNameError
 from .graph import GraphName, KnowledgeGraph
 from .namespaces import prefix_map, shipped_context
+from .publisher import Publisher
 from .reason import infer
 from .serialize import relabel, sorted_lines, write_turtle
 
@@ -94,9 +96,9 @@ def _jsonld_dataset(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool
     jsonld.write_dataset(kg.quads(include_inferred=include_inferred), shipped_context(), out)
 
 
-def _schemaorg(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
-    """Write the article page's schema.org JSON-LD (from asserted facts only)."""
-    out.write(schemaorg.jsonld_bytes(kg))
+def _schemaorg(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False, publisher: Publisher | None = None) -> None:
+    """Write the article page's schema.org JSON-LD (from asserted facts only), with what ``publisher`` says of the page."""
+    out.write(schemaorg.jsonld_bytes(kg, publisher))
 
 
 #: Export format -> writer (as sssom-py's ``WRITER_FUNCTIONS``).
@@ -131,20 +133,35 @@ def export(kg: KnowledgeGraph, fmt: ExportFormat | str, target: Path | str, *, i
         writer(kg, handle, include_inferred=include_inferred)
 
 
-def export_graph(kg: KnowledgeGraph, fmt: ExportFormat | str, target: Path | str | BinaryIO, *, inferred: bool = False) -> None:
+def export_graph(
+    kg: KnowledgeGraph,
+    fmt: ExportFormat | str,
+    target: Path | str | BinaryIO,
+    *,
+    inferred: bool = False,
+    publisher: Publisher | None = None,
+) -> None:
     """What ``spinekg export`` does: optionally run the reasoner, then write to a file (atomically) or a stream.
 
     :param inferred: run HermiT first and include what it infers (needs Java).
+    :param publisher: what the publisher says of the page (URL, publisher, authors, dates), for ``schemaorg`` only.
     :raises InconsistentOntologyError: with ``inferred``, when the graph is inconsistent.
-    :raises InputError: when the target cannot be written (missing folder, a directory, a full disk).
+    :raises InputError: when the target cannot be written (missing folder, a directory, a full disk), or for a
+        ``publisher`` with a format other than ``schemaorg``.
     """
+    writer = get_writer_function(fmt)
+    if publisher is not None:
+        if ExportFormat(fmt) is not ExportFormat.SCHEMAORG:
+            raise InputError(f"a publisher configuration applies to --format schemaorg, not {ExportFormat(fmt).value}")
+        writer = functools.partial(_schemaorg, publisher=publisher)
     if inferred:
         infer(kg)
     if not isinstance(target, str | Path):
-        write(kg, fmt, target, include_inferred=inferred)
+        writer(kg, target, include_inferred=inferred)
         return
     try:
-        export(kg, fmt, target, include_inferred=inferred)
+        with atomic_write(target) as handle:
+            writer(kg, handle, include_inferred=inferred)
     except OSError as err:
         if isinstance(err, SpinekgError):
             raise

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..build import build
 from ..export import WRITER_FUNCTIONS, ExportFormat, export_graph
+from ..publisher import Publisher
 from ..validate import ValidationReport, validate_files
 from .common import add_graph_options, emit, is_stdout, load_graph
 
@@ -29,6 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("export", help="export the graph as Turtle, N-Triples, N-Quads or JSON-LD")
     p.add_argument("--format", "-f", choices=[f.value for f in WRITER_FUNCTIONS], default=ExportFormat.TURTLE.value)
     p.add_argument("--output", "-o", type=Path, help="write to this file, atomically (- or none: standard output)")
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="PUBLISHER.toml",
+        help="for --format schemaorg: the publisher's page URL, publisher, authors, reviewer and dates (never made up without it)",
+    )
     inferred = p.add_mutually_exclusive_group()
     inferred.add_argument(
         "--inferred", dest="inferred", action="store_true", help="run the OWL reasoner (HermiT, needs Java) and include what it infers"
@@ -69,10 +76,10 @@ def _report_json(report: ValidationReport) -> str:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the graph: asserted only, or (``--inferred``) with the reasoner's graph."""
+    publisher = None if args.config is None else Publisher.read(args.config)
+    target = sys.stdout.buffer if args.output is None or is_stdout(args.output) else args.output
     with load_graph(args, write=args.inferred) as kg:
-        export_graph(
-            kg, args.format, sys.stdout.buffer if args.output is None or is_stdout(args.output) else args.output, inferred=args.inferred
-        )
+        export_graph(kg, args.format, target, inferred=args.inferred, publisher=publisher)
     return 0
 
 
