@@ -161,3 +161,22 @@ def test_awkward_names_and_literals_survive_turtle():
 def test_every_ontology_restriction_reads_back_as_owl(turtle):
     graph = Graph().parse(data=turtle, format="turtle")
     assert len(list(graph.subjects(RDF.type, OWL.Restriction))) > 20
+
+
+def test_two_builds_write_the_same_bytes_and_their_formats_agree_for_pyld_and_rdflib(tmp_path):
+    from pyld import jsonld
+
+    for name in ("a", "b"):
+        subprocess.run(
+            [sys.executable, "-m", "spinekg", "build", "--out", str(tmp_path / name)], check=True, timeout=300, capture_output=True
+        )
+    built = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert built == ["spinekg.jsonld", "spinekg.ttl"]
+    for name in built:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    turtle = Graph().parse(tmp_path / "a" / "spinekg.ttl", format="turtle")
+    document = json.loads((tmp_path / "a" / "spinekg.jsonld").read_text(encoding="utf-8"))
+    by_pyld = Graph().parse(
+        data=jsonld.to_rdf(document, {"format": "application/n-quads", "processingMode": "json-ld-1.0"}), format="nquads"
+    )
+    assert isomorphic(turtle, by_pyld)
