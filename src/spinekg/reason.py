@@ -233,7 +233,8 @@ def _inferred(world: Any, asserted: set[ox.Triple]) -> list[ox.Triple]:
     their restatements (``B owl:equivalentClass A`` when ``A owl:equivalentClass B`` is asserted)."""
     buffer = io.BytesIO()
     world.get_ontology(INFERENCE_ONTOLOGY).save(buffer, format="ntriples")
-    found = [t for t in ox.parse(buffer.getvalue(), format=ox.RdfFormat.N_TRIPLES) if _named(t)]
+    parsed = (q.triple for q in ox.parse(buffer.getvalue(), format=ox.RdfFormat.N_TRIPLES))  # Quads: a Quad never equals a Triple
+    found = [t for t in parsed if _named(t)]
     found += _inverse_values(asserted, found)
     ontology_header = ox.NamedNode(INFERENCE_ONTOLOGY.rstrip("/"))
     return sorted({t for t in found if not _asserted(t, asserted) and t.subject != ontology_header}, key=str)
