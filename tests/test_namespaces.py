@@ -81,13 +81,14 @@ def _canonical(curie: str) -> bool:
 
 def test_reason_and_schemaorg_write_the_same_curies(reasoned, capsys):
     from spinekg.cli.reason_cmds import report_text
-    from spinekg.schemaorg import page
+    from spinekg.schemaorg import CODING_SYSTEMS, page
 
     kg, report = reasoned
     written = [t for line in report_text(report).splitlines() for t in line.split() if re.match(CURIE_CELL, t) and ":" in t]
     assert written and all(_canonical(t) for t in written), [t for t in written if not _canonical(t)]
-    codes = [c["codeValue"] for c in _walk(page(kg)) if ":" in c.get("codeValue", "")]
-    assert codes and all(_canonical(c) for c in codes), codes
+    prefixes = {system: prefix for prefix, system in CODING_SYSTEMS.items()}
+    codes = [f"{prefixes[c['codingSystem']]}:{c['codeValue']}" for c in _walk(page(kg)) if "codeValue" in c]
+    assert codes and all(_canonical(c) for c in codes), codes  # the coding system and the code make the CURIE spinekg writes
     assert main(["query", "schemaorg-codes", "-p", "entity=femoral nerve"]) == 0
     out = capsys.readouterr().out
     assert "UBERON:0001267" in out and "obo:UBERON_0001267" not in out
