@@ -44,7 +44,20 @@ LAYERS = {
         "serialize",
         "publisher",
     },
-    "capabilities": {"graph", "validate", "reason", "export", "schemaorg", "link", "mapping_check", "http", "remote", "backends", "build"},
+    "capabilities": {
+        "graph",
+        "validate",
+        "reason",
+        "export",
+        "schemaorg",
+        "link",
+        "mapping_check",
+        "http",
+        "remote",
+        "backends",
+        "build",
+        "site",
+    },
     "shell": {"cli", "__init__", "__main__"},
 }
 RANK = {module: rank for rank, names in enumerate(LAYERS.values()) for module in names}
@@ -61,6 +74,7 @@ LAZY = {
     "difflib",
     "spinekg.rdflib_bridge",  # rdflib
     "spinekg.remote",  # http.client, ssl, email: ~45 ms a local command never needs
+    "spinekg.site",  # jinja2 and http.server, for one command
     "spinekg.__version__",  # from the installed metadata
 }
 

@@ -101,6 +101,7 @@ class Param:
     optional: bool = False
     description: str = ""
     kind: ParamKind = ParamKind.INDIVIDUAL
+    example: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,14 +165,15 @@ def _param(path: Path, number: int, name: str, body: str) -> Param:
         kind = ParamType(fields.get("type", ""))
     except ValueError:
         raise SourceFileError(path, f"parameter {name!r}: type must be one of {[t.value for t in ParamType]}", number) from None
-    unknown = set(fields) - {"type", "optional", "description", "kind"}
+    unknown = set(fields) - {"type", "optional", "description", "kind", "example"}
     if unknown:
         raise SourceFileError(path, f"parameter {name!r}: unknown fields {sorted(unknown)}", number)
     try:
         entity_kind = ParamKind(fields.get("kind", ParamKind.INDIVIDUAL.value))
     except ValueError:
         raise SourceFileError(path, f"parameter {name!r}: kind must be one of {[k.value for k in ParamKind]}", number) from None
-    return Param(name, kind, fields.get("optional", "false") == "true", fields.get("description", ""), entity_kind)
+    optional = fields.get("optional", "false") == "true"
+    return Param(name, kind, optional, fields.get("description", ""), entity_kind, fields.get("example", ""))
 
 
 def read_query(path: Path) -> PreparedQuery:

@@ -23,6 +23,7 @@ __all__ = [
     "queries_dir",
     "shape_files",
     "shapes_dir",
+    "site_queries_dir",
     "updates_dir",
 ]
 
@@ -67,6 +68,11 @@ def updates_dir() -> Path:
 def lookup_dir() -> Path:
     """:returns: the folder of the internal queries spinekg runs itself (label lookup)."""
     return queries_dir() / "lookup"
+
+
+def site_queries_dir() -> Path:
+    """:returns: the folder of the queries that ``spinekg site`` runs to build its pages."""
+    return queries_dir() / "site"
 
 
 def article_path() -> Path:

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 
 from ..errors import SpinekgError
 from ..terminal import printable
-from . import graph_cmds, link_cmds, mapping_cmds, query_cmds, reason_cmds, remote_cmds
+from . import graph_cmds, link_cmds, mapping_cmds, query_cmds, reason_cmds, remote_cmds, site_cmds
 
 #: Modules that add subcommands, in help order.
-COMMAND_MODULES = (query_cmds, graph_cmds, reason_cmds, mapping_cmds, link_cmds, remote_cmds)
+COMMAND_MODULES = (query_cmds, graph_cmds, reason_cmds, mapping_cmds, link_cmds, remote_cmds, site_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

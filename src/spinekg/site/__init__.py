@@ -1,0 +1,133 @@
+"""``spinekg site``: a static site generated from the graph, that opens from a folder or a server.
+
+The pages (:mod:`.render`, templates in ``templates/``) read the graph through the
+queries in ``queries/site`` (:mod:`.model`); the nerve tree is laid out by Graphviz
+(:mod:`.nerves`). Everything a page needs ships in the site: no page makes a network
+request. A site is written next to its folder and then put in place, so a failed
+build leaves the old site as it was.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import jsonld, queries, resources, schemaorg
+from ..errors import InputError, ReasonerUnavailableError
+from ..graph import KnowledgeGraph
+from ..namespaces import prefix_map, shipped_context
+from ..publisher import Publisher
+from ..reason import reason
+from ..serialize import relabel, write_turtle
+from .model import read_model
+from .nerves import dot_source, render_svg
+from .paths import entity_path, relative
+from .render import Site, search_index, write_pages
+
+__all__ = ["MARKER", "SiteReport", "build_site", "serve"]
+
+#: The file that marks a folder as a spinekg site: only such a folder (or an empty one) is replaced.
+MARKER = ".spinekg-site"
+ASSETS = Path(__file__).parent / "assets"
+MIME = {
+    ".wasm": "application/wasm",
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+    ".nq": "application/n-quads",
+    ".js": "text/javascript",
+}
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    """What a build wrote."""
+
+    folder: Path
+    pages: int
+    reasoned: bool
+
+
+def _check_target(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        raise InputError(f"{out} exists and is not a spinekg site; give an empty or new folder (nothing was written)")
+
+
+def _reason(kg: KnowledgeGraph) -> bool:
+    try:
+        report = reason(kg)
+    except ReasonerUnavailableError as err:
+        print(f"spinekg site: no inferred classes ({err})", file=sys.stderr)
+        return False
+    return report.consistent
+
+
+def _entity_files(kg: KnowledgeGraph, folder: Path, entities: list[str]) -> None:
+    describe = queries.get("describe", resources.site_queries_dir())
+    for iri in entities:
+        path = entity_path(iri)
+        if path is None:
+            continue
+        answer = kg.answer(describe.text, {"entity": ox.NamedNode(iri)})
+        triples = answer if isinstance(answer, list) else []
+        stem = folder / path.removesuffix(".html")
+        turtle, document = io.BytesIO(), io.BytesIO()
+        write_turtle(triples, turtle, prefix_map())
+        jsonld.write(relabel(triples), shipped_context(), document)
+        stem.with_suffix(".ttl").write_bytes(turtle.getvalue())
+        stem.with_suffix(".jsonld").write_bytes(document.getvalue())
+
+
+def _write(kg: KnowledgeGraph, folder: Path, publisher: Publisher | None) -> int:
+    model = read_model(kg)
+    site = Site(kg, model, schemaorg.jsonld_bytes(kg, publisher).decode("utf-8"))
+    svg = render_svg(dot_source(model, lambda iri: relative("nerves.html", p) if (p := site.href("", iri)) else None))
+    n = write_pages(folder, site.pages(svg))
+    shutil.copytree(ASSETS, folder / "assets")
+    (folder / "search-index.js").write_text(search_index(model), encoding="utf-8")
+    _entity_files(kg, folder, sorted(model.entities))
+    (folder / MARKER).write_text("written by spinekg site; the folder is replaced by the next build\n", encoding="utf-8")
+    return n
+
+
+def build_site(kg: KnowledgeGraph, out: Path | str, *, publisher: Publisher | None = None, infer: bool = True) -> SiteReport:
+    """Write the site for ``kg`` into ``out`` (replacing an earlier site there, all or nothing).
+
+    :param infer: run HermiT first, so entity pages show inferred classes (skipped with a warning without Java).
+    :raises InputError: when ``out`` is a file, or a folder with other content.
+    :raises GraphvizMissingError: without Graphviz's ``dot``.
+    """
+    out = Path(out)
+    _check_target(out)
+    reasoned = _reason(kg) if infer else False
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}-", dir=out.parent) as work:
+        folder = Path(work) / "site"
+        folder.mkdir()
+        pages = _write(kg, folder, publisher)
+        old = Path(work) / "old"
+        if out.exists():
+            out.rename(old)
+        folder.rename(out)
+    return SiteReport(out, pages, reasoned)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME}
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve(folder: Path | str, port: int = 8000) -> http.server.ThreadingHTTPServer:
+    """:returns: a server for the site in ``folder`` on 127.0.0.1 (``port`` 0 picks a free one); call
+    ``serve_forever()`` on it."""
+    handler = functools.partial(_Handler, directory=str(folder))
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
