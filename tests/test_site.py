@@ -201,3 +201,12 @@ def test_the_server_serves_the_site_on_loopback(site: Path) -> None:
 def test_the_command_line_writes_the_site(tmp_path: Path, capsys) -> None:
     assert main(["site", "-o", str(tmp_path / "out"), "--no-reason"]) == 0
     assert "pages to" in capsys.readouterr().out and (tmp_path / "out" / "index.html").exists()
+
+
+def test_vocabulary_pages_are_bioregistry_s_own_uri_formats() -> None:
+    import bioregistry
+
+    from spinekg.site.paths import VOCABULARY_PAGES
+
+    for prefix, template in VOCABULARY_PAGES.items():
+        assert bioregistry.get_uri_format(prefix) == template, prefix
