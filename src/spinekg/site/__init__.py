@@ -115,7 +115,12 @@ def build_site(kg: KnowledgeGraph, out: Path | str, *, publisher: Publisher | No
         old = Path(work) / "old"
         if out.exists():
             out.rename(old)
-        folder.rename(out)
+        try:
+            folder.rename(out)
+        except OSError:
+            if old.exists():
+                old.rename(out)  # the earlier site stays as it was
+            raise
     return SiteReport(out, pages, reasoned)
 
 
