@@ -91,7 +91,7 @@ def render_svg(dot: str) -> str:
         raise SpinekgError(f"Graphviz could not lay out the nerve tree: {done.stderr.decode(errors='replace')[-500:]}")
     svg = done.stdout.decode("utf-8")
     svg = svg[svg.index("<svg") :]
-    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
-    return svg.replace("<svg ", '<svg role="img" aria-labelledby="nerve-tree-title" ', 1).replace(
+    svg = re.sub(r"<!--.*?-->|<title>.*?</title>", "", svg, flags=re.DOTALL)  # Graphviz titles name nodes by IRI
+    return svg.replace("<svg ", '<svg role="group" aria-labelledby="nerve-tree-title" ', 1).replace(
         '<g id="graph0"', '<title id="nerve-tree-title">The nerve tree of the lower back</title><g id="graph0"', 1
     )
