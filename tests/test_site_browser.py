@@ -224,6 +224,18 @@ def test_each_marked_sentence_shows_its_facts_and_their_entity_pages_exist(brows
     assert [(t, s) for t in sorted(targets) if (s := _status(t)[0]) != 200] == []
 
 
+def test_an_evidence_link_opens_the_article_with_the_facts_of_its_sentence_shown(browser: Chrome, server: str) -> None:
+    browser.get(server + "entity/cough.html")
+    link = browser.find_element(By.CSS_SELECTOR, "a.evidence")
+    sentence = urllib.parse.urlsplit(str(link.get_property("href"))).fragment.split(":~:")[0]
+    link.click()
+    WebDriverWait(browser, 10).until(lambda d: "article.html" in d.current_url)
+    panel = browser.find_element(By.ID, "fact-panel")
+    below = browser.find_elements(By.CSS_SELECTOR, f"#facts-{sentence} li")
+    assert panel.is_displayed() and browser.find_element(By.ID, sentence).get_attribute("class") == "fact selected"
+    assert below and [li.text for li in panel.find_elements(By.TAG_NAME, "li")] == [li.text for li in below]
+
+
 def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus_to_main(browser: Chrome, server: str) -> None:
     browser.get(server + "article.html")
     keys = ActionChains(browser)

@@ -1,5 +1,6 @@
 // The article page: selecting a marked sentence shows the facts it supports in a panel
-// under the text. Without JavaScript the link still leads to the same facts further down.
+// under the text, and so does arriving at a sentence's anchor (an evidence link: article.html#s16).
+// Without JavaScript the link still leads to the same facts further down.
 (function () {
   "use strict";
   var panel = document.createElement("aside");
@@ -26,4 +27,10 @@
     event.preventDefault();
     show(link);
   });
+  function showTarget() {
+    var target = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    if (target && target.matches("a.fact")) { show(target); }
+  }
+  window.addEventListener("hashchange", showTarget);
+  showTarget();
 })();
