@@ -155,6 +155,15 @@ def _screenshot(driver: Chrome, path: Path) -> None:
     path.write_bytes(base64.b64decode(shot["data"]))
 
 
+def _window_screenshot(driver: Chrome, path: Path) -> None:
+    """Write what a 1280 x 900 window shows (the README's pictures, docs/site-*.png, are two of these)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        path.write_bytes(driver.get_screenshot_as_png())
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 def _status(url: str) -> tuple[int, str]:
     """:returns: the HTTP status and content type the server gives for ``url``."""
     try:
@@ -191,8 +200,9 @@ def _ax_subtree(driver: Chrome, role: str) -> list[tuple[dict[str, Any], list[st
     return out
 
 
-def test_the_nerve_picture_is_named_links_without_iris_for_assistive_technology(browser: Chrome, server: str) -> None:
+def test_the_nerve_picture_is_named_links_without_iris_for_assistive_technology(browser: Chrome, server: str, artifacts: Path) -> None:
     browser.get(server + "nerves.html")
+    _window_screenshot(browser, artifacts / "nerves-window.png")
     drawn = sorted(a.text for a in browser.find_elements(By.CSS_SELECTOR, "figure svg a"))
     exposed = [(n, up) for n, up in _ax_subtree(browser, "figure") if not n.get("ignored")]
     links = [(n.get("name", {}).get("value", ""), up) for n, up in exposed if n.get("role", {}).get("value") == "link"]
@@ -205,7 +215,7 @@ def _fact_links(driver: Chrome) -> list[Any]:
     return driver.find_elements(By.CSS_SELECTOR, "article.source a.fact")
 
 
-def test_each_marked_sentence_shows_its_facts_and_their_entity_pages_exist(browser: Chrome, server: str) -> None:
+def test_each_marked_sentence_shows_its_facts_and_their_entity_pages_exist(browser: Chrome, server: str, artifacts: Path) -> None:
     browser.get(server + "article.html")
     spans, targets = _fact_links(browser), set()
     assert spans
@@ -222,6 +232,10 @@ def test_each_marked_sentence_shows_its_facts_and_their_entity_pages_exist(brows
         targets.update(entities)
     assert not _axe(browser), "the article with its fact panel open"
     assert [(t, s) for t in sorted(targets) if (s := _status(t)[0]) != 200] == []
+    first = browser.find_elements(By.CSS_SELECTOR, "article.source p:first-of-type a.fact")
+    browser.execute_script("window.scrollTo(0, 0)")
+    max(first, key=lambda a: len(browser.find_elements(By.CSS_SELECTOR, f"#facts-{a.get_attribute('data-sentence')} li"))).click()
+    _window_screenshot(browser, artifacts / "article-facts.png")
 
 
 def test_an_evidence_link_opens_the_article_with_the_facts_of_its_sentence_shown(browser: Chrome, server: str) -> None:
