@@ -78,7 +78,7 @@ _missing = [
 ]
 if _missing:
     if os.environ.get("SPINEKG_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"SPINEKG_REQUIRE_BROWSER=1 but {', '.join(_missing)} is missing")
+        raise RuntimeError(f"SPINEKG_REQUIRE_BROWSER=1 but this is missing: {'; '.join(_missing)}")
     pytest.skip(f"the browser tests need {', '.join(_missing)}", allow_module_level=True)
 
 
