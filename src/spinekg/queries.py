@@ -42,6 +42,7 @@ __all__ = [
     "checks",
     "get",
     "graph_size_query",
+    "group_start",
     "keywords",
     "lookup_query",
     "query_errors",
@@ -332,10 +333,23 @@ def bind_values(text: str, bindings: Mapping[str, Term]) -> str:
     """
     if not bindings:
         return text
+    start = group_start(text)
+    return f"{text[:start]}\n  {values_block(bindings)}{text[start:]}"
+
+
+def group_start(text: str) -> int:
+    """:returns: the offset just after the ``{`` that opens the main group, where :func:`bind_values` puts
+    its ``VALUES`` block (the site's browser pages bind there too, from the offset).
+
+    :raises QuerySyntaxError: when the text has no group.
+
+    >>> group_start('SELECT ?s WHERE { ?s <urn:x:{> "{" }')
+    17
+    """
     opening = next((m for m in _GROUP_OPEN.finditer(text) if m.group() == "{"), None)
     if opening is None:
         raise QuerySyntaxError("query has no WHERE group to bind parameters in")
-    return f"{text[: opening.end()]}\n  {values_block(bindings)}{text[opening.end() :]}"
+    return opening.end()
 
 
 def render_update(name: str, **values: ox.NamedNode | Sequence[ox.Triple]) -> str:
