@@ -17,6 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--config", type=Path, metavar="PUBLISHER.toml", help="the publisher's page URL, publisher, authors, reviewer and dates")
     p.add_argument("--no-reason", dest="reason", action="store_false", help="do not run the reasoner (no inferred classes on the pages)")
+    p.add_argument(
+        "--no-sparql", dest="sparql", action="store_false", help="no SPARQL page, and query forms without browser runs (needs no npm ci)"
+    )
     p.add_argument("--serve", action="store_true", help="then serve the site on 127.0.0.1 until Ctrl-C")
     p.add_argument("--port", type=int, default=8000, help="the port for --serve (default: 8000; 0 picks a free one)")
     add_graph_options(p)
@@ -29,7 +32,7 @@ def cmd_site(args: argparse.Namespace) -> int:
 
     publisher = None if args.config is None else Publisher.read(args.config)
     with load_graph(args, write=args.reason) as kg:  # the reasoner's graph is written, as by export --inferred
-        report = build_site(kg, args.output, publisher=publisher, infer=args.reason)
+        report = build_site(kg, args.output, publisher=publisher, infer=args.reason, sparql=args.sparql)
     print(f"wrote {report.pages} pages to {report.folder}{'' if report.reasoned else ' (no inferred classes)'}")
     if args.serve:
         server = serve(report.folder, args.port)

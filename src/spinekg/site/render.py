@@ -14,14 +14,14 @@ from markupsafe import Markup
 
 from .. import queries, resources
 from ..graph import KnowledgeGraph
-from ..namespaces import curie_map
+from ..namespaces import curie_map, prefix_map
 from ..params import resolve
 from ..schemaorg import CODING_SYSTEMS
 from .article import mark_text
 from .model import KG_BASE, ONTOLOGY_BASE, Code, Fact, SiteModel
 from .paths import code_path, entity_path, relative, text_fragment, vocabulary_page
 
-__all__ = ["Page", "Site"]
+__all__ = ["Page", "Site", "search_index", "write_pages"]
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 MATCH_LABELS = {SKOS + m: m.replace("Match", " match") for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")}
@@ -31,9 +31,10 @@ Page = tuple[str, str]  # (path relative to the site root, HTML)
 class Site:
     """The helpers templates call (links, labels) and the page builders."""
 
-    def __init__(self, kg: KnowledgeGraph, model: SiteModel, schemaorg: str) -> None:
+    def __init__(self, kg: KnowledgeGraph, model: SiteModel, schemaorg: str, *, sparql: bool = False) -> None:
         self.kg, self.model, self.schemaorg = kg, model, schemaorg
         self.reasoned = model.reasoned
+        self.sparql = sparql  # the SPARQL page exists, and the query forms run in the browser
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("spinekg.site", "templates"),
             autoescape=True,
@@ -81,6 +82,8 @@ class Site:
         yield self.nerves(nerve_svg)
         yield self.ontology_index()
         yield from self.query_pages()
+        if self.sparql:
+            yield self.sparql_page()
         yield self._render("search.html", "search.html", title="Search", section="search")
 
     def index(self) -> Page:
@@ -198,15 +201,48 @@ class Site:
         """The prepared queries: an index, and a page per query with its form and the answers for its examples."""
         catalogue = queries.catalogue()
         yield self._render("queries.html", "queries/index.html", title="Prepared queries", section="queries", queries=catalogue.values())
+        suggestions = sorted({e.label for e in self.model.entities.values() if e.iri.startswith(KG_BASE)})
         for name, query in catalogue.items():
-            params = {p.name: p.example for p in query.params if p.example and not p.optional}
+            params = self._examples(query)
             page = f"queries/{name}.html"
             answer = self._answer(page, query, params) if all(p.optional or p.example for p in query.params) else None
             shown = ", ".join(f"{k} = “{v}”" for k, v in params.items())
-            suggestions = sorted({e.label for e in self.model.entities.values() if e.iri.startswith(KG_BASE)})
             yield self._render(
-                "query.html", page, title=name, section="queries", query=query, answer=answer, shown_params=shown, suggestions=suggestions
-            )
+                "query.html", page, title=name, section="queries", query=query, answer=answer, shown_params=shown,
+                suggestions=suggestions, examples=params,
+            )  # fmt: skip
+
+    @staticmethod
+    def _examples(query: queries.PreparedQuery) -> dict[str, str]:
+        """:returns: the example value of each required parameter, as its query file's header gives it."""
+        return {p.name: p.example for p in query.params if p.example and not p.optional}
+
+    def sparql_page(self) -> Page:
+        """The SPARQL page: YASGUI over the site's data in the browser, a tab per prepared query."""
+        catalogue = queries.catalogue()
+        return self._render("sparql.html", "sparql.html", title="SPARQL", section="sparql", queries=catalogue.values())
+
+    def browser_data(self) -> dict[str, Any]:
+        """:returns: what the browser pages need to run prepared queries as spinekg does (``data/queries.json``): each
+        query's text, parameters and the offset where a ``VALUES`` block binds them (:func:`spinekg.queries.group_start`),
+        its text with the examples bound (:func:`spinekg.queries.bind_values`), the label lookup query, the prefixes of
+        CURIEs, and each entity's label and page."""
+        lookup = queries.lookup_query()
+        prepared = {name: self._browser_query(query) for name, query in queries.catalogue().items()}
+        pages = {iri: [self.label(iri), self.href("", iri)] for iri in sorted(self.model.entities)}
+        return {
+            "queries": prepared, "lookup": {"text": lookup, "start": queries.group_start(lookup)},
+            "prefixes": prefix_map(), "entities": pages,
+        }  # fmt: skip
+
+    def _browser_query(self, query: queries.PreparedQuery) -> dict[str, Any]:
+        examples = self._examples(query)
+        bound = self.kg.bind(query, examples) if all(p.optional or p.example for p in query.params) else None
+        params = [{"name": p.name, "type": p.type.value, "kind": p.kind.value, "optional": p.optional} for p in query.params]
+        return {
+            "summary": query.summary, "text": query.text, "start": queries.group_start(query.text), "params": params,
+            "examples": examples, "bound": None if bound is None else queries.bind_values(query.text, bound),
+        }  # fmt: skip
 
     def _answer(self, page: str, query: queries.PreparedQuery, params: dict[str, str]) -> dict[str, Any]:
         bindings = {name: resolve(value, query.param(name), self.kg.labels) for name, value in params.items()}
@@ -216,10 +252,10 @@ class Site:
 
     def _cell(self, page: str, term: Any) -> dict[str, str | None]:
         if term is None:
-            return {"text": "", "href": None}
+            return {"text": "", "href": None, "term": None}
         if isinstance(term, ox.NamedNode):
-            return {"text": self.label(term.value), "href": self.href(page, term.value)}
-        return {"text": term.value, "href": None}
+            return {"text": self.label(term.value), "href": self.href(page, term.value), "term": str(term)}
+        return {"text": term.value, "href": None, "term": str(term)}
 
 
 def write_pages(out: Path, pages: Iterator[Page]) -> int:
