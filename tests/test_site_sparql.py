@@ -232,6 +232,8 @@ def test_the_sparql_page_has_a_tab_per_prepared_query_giving_its_rows(
         tab.click()
         examples = {p.name: p.example for p in queries.get(name).params if p.example and not p.optional}
         assert _run_tab(browser) == _expected(kg, name, examples), name
+    requested = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name);")
+    assert requested and all(url.startswith(server) for url in requested), requested  # no endpoint, no other host
     assert not _console_problems(browser)
     assert not _axe_problems(browser)
 
