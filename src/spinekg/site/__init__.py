@@ -201,8 +201,18 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that closes a connection mid-reply is no error of the site's; anything else is reported."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 def serve(folder: Path | str, port: int = 8000) -> http.server.ThreadingHTTPServer:
     """:returns: a server for the site in ``folder`` on 127.0.0.1 (``port`` 0 picks a free one); call
     ``serve_forever()`` on it."""
     handler = functools.partial(_Handler, directory=str(folder))
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    return _Server(("127.0.0.1", port), handler)

@@ -58,7 +58,13 @@
       var tr = body.insertRow();
       row.forEach(function (term) { tr.appendChild(cell(g, term)); });
     });
-    return element;
+    var wrap = document.createElement("div");  // a wide answer scrolls in its own region, as the page's own table does
+    wrap.className = "table-wrap";
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", "Answers");
+    wrap.tabIndex = 0;
+    wrap.appendChild(element);
+    return wrap;
   }
 
   function show(heading, nodes, state) {
