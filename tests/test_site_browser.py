@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import base64
 import os
-import shutil
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from selenium import webdriver
 from selenium.webdriver import Chrome
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -33,23 +30,10 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from spinekg import KnowledgeGraph
-from spinekg.site import build_site, serve
+from spinekg.site import build_site
 
-ROOT = Path(__file__).resolve().parent.parent
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
-HEADLESS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,900",
-]
+from .browser import ROOT, axe_violations, chromium, console_problems, require, served
+
 #: One page of each kind, by the name its screenshot gets.
 KINDS = {
     "home": "index.html",
@@ -66,20 +50,7 @@ KINDS = {
     "search": "search.html?q=slipped",
 }
 
-_missing = [
-    what
-    for what, present in (
-        ("Chromium (Debian chromium)", CHROMIUM),
-        ("chromedriver (Debian chromium-driver)", CHROMEDRIVER),
-        ("axe-core (npm ci)", AXE.is_file()),
-        ("Graphviz's dot", shutil.which("dot")),
-    )
-    if not present
-]
-if _missing:
-    if os.environ.get("SPINEKG_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"SPINEKG_REQUIRE_BROWSER=1 but this is missing: {'; '.join(_missing)}")
-    pytest.skip(f"the browser tests need {', '.join(_missing)}", allow_module_level=True)
+require()
 
 
 @pytest.fixture(scope="module")
@@ -92,26 +63,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
     """:returns: the site's base URL on 127.0.0.1, served as ``spinekg site --serve`` serves it."""
-    httpd = serve(site, 0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with served(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chrome]:
     """One headless Chromium for the module, with the console log kept."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM or ""
-    for flag in [*HEADLESS, f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(CHROMEDRIVER))
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
+    with chromium(tmp_path_factory.mktemp("chromium")) as driver:
+        yield driver
 
 
 @pytest.fixture(scope="module")
@@ -123,28 +83,6 @@ def artifacts() -> Path:
 
 def _url(scheme: str, server: str, site: Path, page: str) -> str:
     return server + page if scheme == "http" else site.as_uri() + "/" + page
-
-
-def _console(driver: Chrome) -> list[str]:
-    """:returns: the errors and warnings the console logged since the last call."""
-    return [f"{e['level']}: {e['message']}" for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
-
-
-def _axe(driver: Chrome) -> list[str]:
-    """:returns: axe-core's serious and critical violations on the page as it is now, one line per node."""
-    if not driver.execute_script("return typeof window.axe === 'object'"):
-        driver.execute_script(AXE.read_text(encoding="utf-8"))
-    violations: list[dict[str, Any]] = driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {preload: false, resultTypes: ['violations']})"
-        ".then(r => done(r.violations), e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));"
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {' '.join(n['target']) if isinstance(n, dict) else ''}"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-        for n in (v["nodes"] or [None])
-    ]
 
 
 def _screenshot(driver: Chrome, path: Path) -> None:
@@ -178,10 +116,10 @@ def _status(url: str) -> tuple[int, str]:
 def test_page_has_no_console_error_nor_serious_accessibility_violation(
     browser: Chrome, server: str, site: Path, artifacts: Path, kind: str, scheme: str
 ) -> None:
-    _console(browser)
+    console_problems(browser)
     browser.get(_url(scheme, server, site, KINDS[kind]))
-    violations = _axe(browser)
-    console = _console(browser)
+    violations = axe_violations(browser)
+    console = console_problems(browser)
     _screenshot(browser, artifacts / f"{kind}-{scheme}.png")
     assert not console, f"{KINDS[kind]} over {scheme}"
     assert not violations, f"{KINDS[kind]} over {scheme}"
@@ -230,7 +168,7 @@ def test_each_marked_sentence_shows_its_facts_and_their_entity_pages_exist(brows
         entities = [h for h in links if "/entity/" in h or "/ontology/" in h]
         assert entities, f"sentence {span.get_attribute('data-sentence')} links to no entity"
         targets.update(entities)
-    assert not _axe(browser), "the article with its fact panel open"
+    assert not axe_violations(browser), "the article with its fact panel open"
     assert [(t, s) for t in sorted(targets) if (s := _status(t)[0]) != 200] == []
     first = browser.find_elements(By.CSS_SELECTOR, "article.source p:first-of-type a.fact")
     browser.execute_script("window.scrollTo(0, 0)")

@@ -12,9 +12,6 @@ skipped, unless ``SPINEKG_REQUIRE_BROWSER=1`` (as in CI), which makes that an er
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,23 +21,10 @@ import pyoxigraph as ox
 import pytest
 
 from spinekg import KnowledgeGraph, queries
-from spinekg.site import NodeModulesMissingError, build_site, find_node_modules, serve
+from spinekg.site import NodeModulesMissingError, build_site, find_node_modules
 
+from .browser import axe_violations, chromium, console_problems, require, served
 from .query_examples import EXAMPLES, case_id, cases
-
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
-HEADLESS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,1000",
-]
 
 
 def _node_modules() -> bool:
@@ -50,22 +34,8 @@ def _node_modules() -> bool:
         return False
 
 
-_missing = [
-    what
-    for what, present in (
-        ("Chromium (Debian chromium)", CHROMIUM),
-        ("chromedriver (Debian chromium-driver)", CHROMEDRIVER),
-        ("oxigraph, @zazuko/yasgui and axe-core (npm ci)", _node_modules()),
-        ("Graphviz's dot", shutil.which("dot")),
-    )
-    if not present
-]
-if _missing:
-    if os.environ.get("SPINEKG_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"SPINEKG_REQUIRE_BROWSER=1 but {', '.join(_missing)} is missing")
-    pytest.skip(f"the browser tests need {', '.join(_missing)}", allow_module_level=True)
+require(("oxigraph, @zazuko/yasgui and axe-core (npm ci)", _node_modules()))
 
-from selenium import webdriver  # noqa: E402  (after the check, so a missing browser skips cleanly)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -94,41 +64,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[KnowledgeGraph, Pat
 @pytest.fixture(scope="module")
 def server(built: tuple[KnowledgeGraph, Path]) -> Iterator[str]:
     """:returns: the site's base URL on 127.0.0.1."""
-    httpd = serve(built[1], 0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with served(built[1]) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     """One headless Chromium for the module, with the console log kept."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM or ""
-    for flag in [*HEADLESS, f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(CHROMEDRIVER))
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-
-
-def _axe_problems(browser: WebDriver) -> list[str]:
-    """:returns: the serious and critical axe-core violations of the page as it is now (after a query ran)."""
-    browser.execute_script((find_node_modules() / "axe-core" / "axe.min.js").read_text(encoding="utf-8"))
-    violations = browser.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations"
-        ".filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.nodes[0].html)));"
-    )
-    return list(violations)
-
-
-def _console_problems(browser: WebDriver) -> list[dict[str, Any]]:
-    return [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+    with chromium(tmp_path_factory.mktemp("chromium"), window="1280,1000") as driver:
+        yield driver
 
 
 def _expected(kg: KnowledgeGraph, name: str, params: dict[str, str]) -> tuple[tuple[str, ...], Counter[Row]]:
@@ -183,7 +127,7 @@ def test_every_query_form_gives_the_rows_of_spinekg_query(built: tuple[Knowledge
         for params in EXAMPLES[name]:
             assert _run_form(browser, params) == _expected(kg, name, params), case_id((name, params))
             checked += 1
-        assert not _console_problems(browser), name
+        assert not console_problems(browser), name
     assert checked == len(cases())
 
 
@@ -193,14 +137,14 @@ def test_a_query_page_runs_the_values_in_its_address(built: tuple[KnowledgeGraph
     terms = {td.get_attribute("data-term") for td in browser.find_elements(By.CSS_SELECTOR, "#answers td[data-term]")}
     expected = {str(term) for row in built[0].query("muscles-by-nerve", nerve="L4").rows for term in row if term is not None}
     assert terms == expected and "nerve = “L4”" in browser.find_element(By.ID, "answers-heading").text
-    assert not _axe_problems(browser)
+    assert not axe_violations(browser)
 
 
 def test_a_value_that_names_nothing_is_refused_as_spinekg_refuses_it(server: str, browser: WebDriver) -> None:
     browser.get(f"{server}queries/nerves-of-muscle.html?muscle=" + "no%20such%20muscle%22%20%7D%20%23")
     _wait(browser, "return document.getElementById('answers').dataset.state === 'error'")
     assert "no entity is labelled" in browser.find_element(By.ID, "answers-body").text
-    assert not _console_problems(browser)
+    assert not console_problems(browser)
 
 
 def _open_sparql_page(browser: WebDriver, server: str) -> None:
@@ -234,8 +178,8 @@ def test_the_sparql_page_has_a_tab_per_prepared_query_giving_its_rows(
         assert _run_tab(browser) == _expected(kg, name, examples), name
     requested = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name);")
     assert requested and all(url.startswith(server) for url in requested), requested  # no endpoint, no other host
-    assert not _console_problems(browser)
-    assert not _axe_problems(browser)
+    assert not console_problems(browser)
+    assert not axe_violations(browser)
 
 
 def test_the_sparql_page_gives_the_rows_of_spinekg_query_for_every_example(
@@ -249,7 +193,7 @@ def test_the_sparql_page_gives_the_rows_of_spinekg_query_for_every_example(
         text = queries.bind_values(query.text, kg.bind(query, params))
         browser.execute_script("window.spinekgYasgui.getTab().setQuery(arguments[0]);", text)
         assert _run_tab(browser) == _expected(kg, name, params), case_id((name, params))
-    assert not _console_problems(browser)
+    assert not console_problems(browser)
 
 
 def test_the_sparql_page_keeps_the_default_graph_rule_and_refuses_service(
@@ -284,7 +228,7 @@ def test_from_the_file_system_the_pages_say_they_need_a_server(built: tuple[Know
     browser.get((site / "queries" / "muscles-by-nerve.html").as_uri())
     assert "spinekg site --serve" in browser.find_element(By.ID, "query-status").text
     assert browser.find_elements(By.CSS_SELECTOR, "#answers td[data-term]")  # the examples' answers stay
-    assert not _console_problems(browser)
+    assert not console_problems(browser)
 
 
 def test_without_node_modules_the_build_says_to_run_npm_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
