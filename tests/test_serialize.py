@@ -179,3 +179,18 @@ def test_two_builds_write_the_same_bytes_and_their_formats_agree_for_pyld_and_rd
         data=jsonld.to_rdf(document, {"format": "application/n-quads", "processingMode": "json-ld-1.0"}), format="nquads"
     )
     assert isomorphic(turtle, by_pyld)
+
+
+def test_lines_relabelled_in_place_equal_lines_written_again():
+    from spinekg.serialize import relabel_quads, sorted_lines
+
+    lines = [
+        b'_:a <http://example.org/p> "a literal that says _:a and _:b " .\n',
+        b"<http://example.org/s> <http://example.org/p> _:b <http://example.org/g> .\n",
+        b"_:b <http://example.org/p> _:b _:g .\n",  # a blank graph name: written again from the statement
+        b"_:a <http://example.org/q> _:b .\n",
+    ]
+    fast = sorted_lines(lines, ox.RdfFormat.N_QUADS)
+    again = sorted(f"{q} .\n".encode() for q in relabel_quads(ox.parse(b"".join(lines), ox.RdfFormat.N_QUADS)))
+    assert fast == again
+    assert b"says _:a and _:b " in fast[[i for i, line in enumerate(fast) if b"literal" in line][0]]  # a literal's text is kept

@@ -168,9 +168,39 @@ def sorted_lines(lines: Iterable[bytes], fmt: ox.RdfFormat) -> list[bytes]:
             blank.append(line)
         else:
             plain.add(line)
-    parsed = ox.parse(b"".join(blank), fmt) if blank else ()
-    plain.update(f"{q} .\n".encode() for q in relabel_quads(parsed))
+    if blank:
+        quads = list(ox.parse(b"".join(blank), fmt))
+        labels = blank_labels(quads)  # a Quad has the subject, predicate and object it reads
+        if len(quads) == len(blank):
+            plain.update(_relabelled(line, quad, labels) for line, quad in zip(blank, quads, strict=True))
+        else:  # not one statement per line: write every line again from its statement
+            plain.update(f"{q} .\n".encode() for q in relabel_quads(quads))
     return sorted(plain)
+
+
+def _relabelled(line: bytes, quad: ox.Quad, labels: Mapping[ox.BlankNode, str]) -> bytes:
+    """:returns: ``line`` (the statement ``quad`` as Oxigraph wrote it) with its blank nodes' labels replaced in the
+    text, which is much cheaper than writing the statement again; any other shape is written again."""
+    subject, obj = quad.subject, quad.object
+    if isinstance(subject, ox.BlankNode):
+        old = f"_:{subject.value} ".encode()
+        if not line.startswith(old) or isinstance(quad.graph_name, ox.BlankNode):
+            return _written(quad, labels)
+        line = f"_:{labels[subject]} ".encode() + line[len(old) :]
+    if isinstance(obj, ox.BlankNode):
+        old = f" _:{obj.value} ".encode()
+        at = line.rfind(old)
+        if at < 0 or isinstance(quad.graph_name, ox.BlankNode):
+            return _written(quad, labels)
+        line = line[:at] + f" _:{labels[obj]} ".encode() + line[at + len(old) :]
+    return line
+
+
+def _written(quad: ox.Quad, labels: Mapping[ox.BlankNode, str]) -> bytes:
+    def term(node: Term) -> Term:
+        return ox.BlankNode(labels[node]) if isinstance(node, ox.BlankNode) and node in labels else node
+
+    return f"{ox.Quad(term(quad.subject), quad.predicate, term(quad.object), quad.graph_name)} .\n".encode()  # type: ignore[arg-type]
 
 
 class _TurtleWriter:
