@@ -46,6 +46,7 @@ class Engine(Protocol):
     def prepared(self, nerve_iri: str, nerve_label: str) -> int: ...
     def analytic(self) -> int: ...
     def turtle(self, out: BinaryIO) -> None: ...
+    def ntriples(self, out: BinaryIO) -> None: ...
     def jsonld(self, out: BinaryIO) -> None: ...
 
 
@@ -85,6 +86,10 @@ class Raw:
 
         self.store.dump(out, ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefix_map())
 
+    def ntriples(self, out: BinaryIO) -> None:
+        """Write N-Triples."""
+        self.store.dump(out, ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+
     def jsonld(self, out: BinaryIO) -> None:
         """Write expanded JSON-LD (pyoxigraph cannot compact)."""
         self.store.dump(out, ox.RdfFormat.JSON_LD, from_graph=ox.DefaultGraph())
@@ -121,6 +126,12 @@ class Spinekg:
         from spinekg.export import ExportFormat, write
 
         write(self.kg, ExportFormat.TURTLE, out)
+
+    def ntriples(self, out: BinaryIO) -> None:
+        """Write N-Triples via ``spinekg.export`` (sorted, stable blank-node labels)."""
+        from spinekg.export import ExportFormat, write
+
+        write(self.kg, ExportFormat.NTRIPLES, out)
 
     def jsonld(self, out: BinaryIO) -> None:
         """Write compact JSON-LD with the shipped context via ``spinekg.export``."""
@@ -167,6 +178,10 @@ class Rdflib:
     def turtle(self, out: BinaryIO) -> None:
         """Write Turtle."""
         self.graph.serialize(out, format="turtle")
+
+    def ntriples(self, out: BinaryIO) -> None:
+        """Write N-Triples."""
+        self.graph.serialize(out, format="nt")
 
     def jsonld(self, out: BinaryIO) -> None:
         """Write compact JSON-LD with the shipped context."""

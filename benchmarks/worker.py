@@ -17,8 +17,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 from engines import ENGINES
-from generate import Plan, nerve_iri, nerve_label
 from timing import Stat, repeat, rss_bytes
+
+from spinekg.synthetic import Plan, nerve_iri, nerve_label
 
 #: Seconds after which one query call is abandoned (rdflib's evaluation of ``partOf*`` with the
 #: nerve bound through initBindings enumerates every node pair: 31 s at 10k triples).
@@ -52,10 +53,10 @@ def measure_queries(engine: Any, nerves: int, quick: bool) -> dict[str, Any]:
 
 
 def measure_exports(engine: Any, quick: bool) -> dict[str, Any]:
-    """:returns: Turtle and JSON-LD export times (to a file) and sizes."""
+    """:returns: Turtle, N-Triples and JSON-LD export times (to a file) and sizes."""
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for fmt in ("turtle", "jsonld"):
+        for fmt in ("turtle", "ntriples", "jsonld"):
             target = Path(tmp) / f"out.{fmt}"
 
             def write(fmt: str = fmt, target: Path = target) -> None:
