@@ -14,6 +14,15 @@ from spinekg.reason import ReasoningReport, reason
 RESOURCES = Path(__file__).parent / "resources"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_folder(tmp_path_factory):
+    """The packaged graph's cache (spinekg.packaged) goes to a temporary folder, never the user's home;
+    subprocesses inherit it through the environment."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SPINEKG_CACHE_DIR", str(tmp_path_factory.mktemp("spinekg-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def kg() -> KnowledgeGraph:
     """The packaged graph, loaded once per session (tests must not modify it)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -11,8 +12,9 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+import spinekg
 from spinekg import KnowledgeGraph
-from spinekg.cli import main
+from spinekg.cli import COMMANDS, build_parser, main
 
 RESOURCES = Path(__file__).parent / "resources"
 
@@ -136,16 +138,87 @@ def test_console_script_runs_in_a_fresh_process():
     assert "sneeze" in done.stdout
 
 
-def test_query_path_does_not_import_heavy_libraries():
+#: What a cold query on the packaged graph must not import: the heavy libraries, the parsers its cache makes
+#: needless (PyYAML for the SSSOM header), the installed metadata (--version), the other commands' modules.
+NOT_FOR_A_QUERY = (
+    "rdflib",
+    "pyshacl",
+    "owlready2",
+    "SPARQLWrapper",
+    "curies",
+    "pydantic",
+    "jinja2",
+    "yaml",
+    "importlib.metadata",
+    "importlib.resources",
+    "http.client",
+    "tomllib",
+    "spinekg.validate",
+    "spinekg.reason",
+    "spinekg.export",
+    "spinekg.remote",
+    "spinekg.publisher",
+    "spinekg.cli.graph_cmds",
+    "spinekg.cli.remote_cmds",
+)
+
+
+@pytest.mark.parametrize("argv", [["query", "symptoms"], ["query", "muscles-by-nerve", "-p", "nerve=lumbar plexus"]])
+def test_a_query_imports_only_what_it_needs(argv):
     code = (
         "import sys\nfrom spinekg.cli import main\n"
-        "code = main(['query', 'muscles-by-nerve', '-p', 'nerve=lumbar plexus'])\n"
+        f"code = main({argv!r})\n"
         "print('EXIT', code)\n"
-        "heavy = sorted(m for m in ('rdflib', 'pyshacl', 'owlready2', 'SPARQLWrapper', 'curies') if m in sys.modules)\n"
-        "print('HEAVY', heavy)\n"
+        f"print('IMPORTED', sorted(m for m in {NOT_FOR_A_QUERY!r} if m in sys.modules))\n"
     )
+    subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)  # the first run may build the cache
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "EXIT 0" in done.stdout and "HEAVY []" in done.stdout
+    assert "EXIT 0" in done.stdout and "IMPORTED []" in done.stdout, done.stdout
+
+
+def test_commands_register_as_the_table_says():
+    """Each command's module adds exactly the commands :data:`COMMANDS` names for it, in help order."""
+    full = build_parser()
+    assert list(subcommands(full)) == list(COMMANDS)
+    for name, module in COMMANDS.items():
+        assert sorted(subcommands(build_parser(name))) == sorted(c for c, m in COMMANDS.items() if m == module)
+
+
+def subcommands(parser):
+    (action,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return action.choices
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_each_command_help_is_the_same_from_the_parser_of_its_module_alone(command):
+    assert subcommands(build_parser(command))[command].format_help() == subcommands(build_parser())[command].format_help()
+
+
+@pytest.mark.parametrize("command", [*COMMANDS, None])
+def test_help_lists_every_command_and_exits_0(capsys, command):
+    code, out, _ = run_exit(capsys, *([command] if command else []), "--help")
+    assert code == 0
+    assert out == (subcommands(build_parser())[command] if command else build_parser()).format_help()
+    if command is None:
+        assert all(name in out for name in COMMANDS)
+
+
+def test_version_and_usage_errors(capsys):
+    code, out, _ = run_exit(capsys, "--version")
+    assert (code, out) == (0, f"spinekg {spinekg.__version__}\n")
+    assert run_exit(capsys)[0] == 2
+    code, _, err = run_exit(capsys, "no-such-command")
+    assert code == 2 and "invalid choice" in err and "'check-mappings'" in err
+    code, _, err = run_exit(capsys, "query", "--no-such-option")
+    assert code == 2 and "usage: spinekg query" in err
+
+
+def run_exit(capsys, *argv):
+    """Run the command line until argparse exits; :returns: the exit code and what was printed."""
+    with pytest.raises(SystemExit) as stop:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return stop.value.code, out, err
 
 
 @pytest.mark.parametrize("shape", sorted(p.name.removesuffix("-bad.ttl") for p in (RESOURCES / "shapes").glob("*-bad.ttl")))

@@ -43,6 +43,7 @@ LAYERS = {
         "jvm",
         "serialize",
         "publisher",
+        "packaged",
     },
     "capabilities": {
         "graph",

@@ -27,6 +27,7 @@ from .locking import FileLock
 from .manifest import Manifest
 from .namespaces import INFERRED_GRAPH, OWL, XSD
 from .ondisk import LOCK, Wanted, current, open_folder, open_for_writing, prepare, recover, sync
+from .packaged import load_packaged
 from .params import resolve
 from .protocol import QueryForms
 from .queries import PreparedQuery, get, require_params, run, run_select
@@ -161,13 +162,15 @@ class KnowledgeGraph(QueryForms):
     def load(cls, sources: Sequence[Path | str] | None = None, *, extra: Sequence[Path | str] = ()) -> KnowledgeGraph:
         """Load sources into a new in-memory graph.
 
-        :param sources: RDF files; default: the packaged ontology and data.
+        :param sources: RDF files; default: the packaged ontology and data, read from their cache when it holds
+            them (:mod:`spinekg.packaged`).
         :param extra: more files loaded after ``sources`` (for example a linked vocabulary).
         :raises SourceFileError: when any file cannot be parsed (nothing is loaded then).
         """
         kg = cls()
-        files = list(resources.default_sources() if sources is None else sources) + list(extra)
-        kg.add_files(files)
+        if sources is None:
+            kg.sources.extend(load_packaged(kg.writer))
+        kg.add_files([*(sources or ()), *extra])
         return kg
 
     @property
