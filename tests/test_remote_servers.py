@@ -13,10 +13,11 @@ import json
 
 import pytest
 
-from spinekg import queries
+from spinekg import KnowledgeGraph, queries, resources, synthetic
 from spinekg.cli import main
+from spinekg.http import Transport
 from spinekg.namespaces import STAGING_BASE
-from spinekg.remote import Endpoint
+from spinekg.remote import BATCH_TRIPLES, Endpoint, NTriplesBody
 from spinekg.results import ResultFormat, Results, distinct_sorted, render
 
 from .query_examples import case_id, cases
@@ -115,6 +116,35 @@ def test_push_of_selected_graphs_only(oxigraph, kg):
     endpoint = make_endpoint(oxigraph, kg, "graph-store", "https://example.org/test/anatomy-only")
     report = endpoint.push(kg, include=["anatomy"])
     assert report.triples == count(endpoint) < len(list(kg.triples()))
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> KnowledgeGraph:
+    """The ontology and a generated graph of about 100k triples."""
+    return KnowledgeGraph.load([*resources.ontology_sources(), synthetic.cached(100_000, tmp_path_factory.mktemp("generated"))])
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_push_of_100k_triples_streams_from_the_store_and_arrives_whole(oxigraph, generated, monkeypatch, method):
+    requests = []
+    send = Transport.send
+
+    def recorded(self, request, **options):
+        requests.append((request.get_method(), request.data, request.get_header("Content-length")))
+        return send(self, request, **options)
+
+    monkeypatch.setattr(Transport, "send", recorded)
+    progress: list[tuple[int, int]] = []
+    endpoint = make_endpoint(oxigraph, generated, method, f"https://example.org/test/streamed-{method}")
+    report = endpoint.push(generated, progress=lambda done, total: progress.append((done, total)), chunk=BATCH_TRIPLES)
+    total = sum(1 for _ in generated.triples())
+    assert report.triples == count(endpoint) == total > 100_000  # push checks the count too
+    assert progress[-1] == (total, total) and len(progress) == -(-total // BATCH_TRIPLES)  # one call per batch, as it is sent
+    if method == "graph-store":
+        (put,) = [r for r in requests if r[0] == "PUT"]
+        assert isinstance(put[1], NTriplesBody) and int(put[2]) == put[1].size  # a known length, the body an iterable
+    else:
+        assert all(len(data) < 4 << 20 for _, data, _ in requests)  # every request one chunk of the graph
 
 
 def test_cli_push_then_query_and_sparql(oxigraph, capsys):

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import email.utils
+import random
 
 import pyoxigraph as ox
 import pytest
 
 from spinekg import KnowledgeGraph, queries
-from spinekg.errors import InputError
+from spinekg.errors import InputError, RemoteError
 from spinekg.http import Auth, find_auth, retry_after, server_message
 from spinekg.namespaces import GENID_BASE
 from spinekg.queries import render_update
-from spinekg.remote import Endpoint, canonical_results, http_url, select_triples, skolemise
+from spinekg.remote import Endpoint, NTriplesBody, canonical_results, http_url, select_triples, skolemise
 from spinekg.results import Results, distinct_sorted
 
 from .conftest import RESOURCES
@@ -60,16 +61,87 @@ def test_no_bindings_leave_the_text_alone_and_bad_names_are_refused():
 
 
 def test_skolem_iris_are_stable_across_loads_and_leave_no_blank_node():
-    first, second = (skolemise(KnowledgeGraph.load().triples()) for _ in range(2))
+    first, second = (list(skolemise(KnowledgeGraph.load().triples())) for _ in range(2))
     assert set(first) == set(second)
     terms = [t for triple in first for t in (triple.subject, triple.object)]
     assert not any(isinstance(t, ox.BlankNode) for t in terms)
     assert any(isinstance(t, ox.NamedNode) and t.value.startswith(GENID_BASE) for t in terms)
 
 
+def test_skolem_iris_do_not_depend_on_the_order_of_the_triples(kg):
+    triples = list(kg.triples())
+    shuffled = triples[::-1]
+    random.Random(5).shuffle(shuffled)
+    assert set(skolemise(shuffled)) == set(skolemise(triples))
+
+
+def skolem_prefixes(triples) -> set[str]:
+    return {t.value.rsplit("-", 1)[0] for triple in skolemise(triples) for t in (triple.subject, triple.object) if GENID_BASE in str(t)}
+
+
+def test_two_graphs_that_differ_in_a_triple_without_blank_nodes_get_other_skolem_iris(kg):
+    triples = list(kg.triples())
+    other = [*triples, ox.Triple(ox.NamedNode("https://example.org/a"), ox.NamedNode("https://example.org/p"), ox.Literal("x"))]
+    (one,), (two,) = skolem_prefixes(triples), skolem_prefixes(other)
+    assert one != two
+
+
+def test_skolemise_streams_the_triples_without_blank_nodes():
+    pulled = []
+
+    def named():
+        for n in range(10_000):
+            pulled.append(n)
+            yield ox.Triple(ox.NamedNode(f"https://example.org/s{n}"), ox.NamedNode("https://example.org/p"), ox.Literal(str(n)))
+
+    stream = skolemise(named())
+    assert next(stream).object == ox.Literal("0")
+    assert len(pulled) == 1  # one in, one out: nothing is gathered first
+
+
+def without_blank_nodes(triples) -> set[ox.Triple]:
+    return {t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)}
+
+
+def counted(triples, pulled):
+    def source():
+        pulled.append(0)
+        for triple in triples:
+            pulled[-1] += 1
+            yield triple
+
+    return source
+
+
+def test_the_put_body_is_counted_then_streamed_batch_by_batch(kg):
+    triples = list(kg.triples())
+    pulled: list[int] = []
+    body = NTriplesBody(counted(triples, pulled), batch=500)
+    assert (body.triples, pulled) == (len(triples), [len(triples)])  # the first pass only counts
+    chunks = iter(body)
+    first = next(chunks)
+    assert pulled[-1] <= 501  # the send draws one batch at a time from the store
+    rest = list(chunks)
+    assert len(rest) == -(-len(triples) // 500) - 1
+    data = first + b"".join(rest)
+    assert len(data) == body.size
+    parsed = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+    assert len(parsed) == len(triples) and without_blank_nodes(parsed) == without_blank_nodes(triples)
+    assert list(body) == [first, *rest]  # a retry sends the same bytes again
+
+
+def test_a_put_body_whose_graph_changed_is_not_sent_whole(kg):
+    triples = list(kg.triples())
+    passes = iter([triples, triples[:-10], [*triples, *triples[:10]]])
+    body = NTriplesBody(lambda: next(passes), batch=500)
+    for _ in range(2):  # fewer triples, then more
+        with pytest.raises(RemoteError, match="changed during the push"):
+            list(body)
+
+
 def test_update_templates_render_to_updates_that_run(kg):
     staging, target = ox.NamedNode("https://example.org/staging"), ox.NamedNode("https://example.org/target")
-    triples = skolemise(kg.triples())[:50]
+    triples = list(skolemise(kg.triples()))[:50]
     store = ox.Store()
     store.update(render_update("insert-data", graph=staging, triples=triples))
     store.update(render_update("move", staging=staging, target=target))

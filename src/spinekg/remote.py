@@ -5,6 +5,9 @@ one named graph, so a repeated push replaces it). For a server without a Graph S
 endpoint, SPARQL Update is the fallback: blank nodes are skolemised, the triples go
 in chunks into a staging graph, and one ``MOVE`` replaces the target; on failure the
 staging graph is dropped, so the target holds either the old graph or the new one.
+Either way the triples stream from the store: a push holds one batch of them at a
+time (and the triples that mention blank nodes, for their Skolem IRIs), whatever
+the size of the graph.
 
 Queries have the same parameter handling as local ones: user strings are resolved
 against the local graph's labels (``kg.bind``) and reach the server only as a
@@ -19,30 +22,31 @@ Answers become :class:`~spinekg.results.Results` and print as local ones do.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-import tempfile
 import time
 import urllib.parse
 import urllib.request
 import uuid
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from . import queries
 from .errors import InputError, QuerySyntaxError, RemoteError
-from .graph import KnowledgeGraph
+from .graph import GraphName, KnowledgeGraph, as_written
 from .http import Auth, Reply, Transport, find_auth, form_request, redact
 from .namespaces import GENID_BASE, GRAPH_BASE, PUBLISHED_GRAPH, STAGING_BASE, XSD_BOOLEAN, is_iri
 from .protocol import QueryForms
 from .queries import PreparedQuery, render_update
 from .results import Answer, Results, Term, rows_from_json
-from .serialize import relabel
+from .serialize import blank_labels
 from .terminal import printable
 
 __all__ = [
+    "BATCH_TRIPLES",
     "CHUNK_TRIPLES",
     "Endpoint",
     "PushReport",
@@ -54,10 +58,13 @@ __all__ = [
 ]
 
 CHUNK_TRIPLES = 1000
+#: Triples serialised at a time into the body of a Graph Store ``PUT`` (about 1.5 MB of N-Triples).
+BATCH_TRIPLES = 10_000
 #: What each answer is asked for in: W3C SPARQL JSON for SELECT and ASK, Turtle for graphs.
 JSON_ACCEPT = "application/sparql-results+json,application/json"
 TURTLE_ACCEPT = "text/turtle,application/turtle"
 
+#: Called with (triples sent, triples to send) as a push goes.
 Progress = Callable[[int, int], None]
 
 
@@ -225,41 +232,37 @@ class Endpoint(QueryForms):
         :raises RemoteError: when the server fails; the target graph is then unchanged.
         """
         target = graph_iri(graph or self.graph or "")
+        wanted = list(include) if include is not None else None
+        select_triples(kg, wanted)  # an unknown graph fails before anything is sent
+
+        def triples() -> Iterator[ox.Triple]:
+            return select_triples(kg, wanted)
+
         started, before = time.monotonic(), self.transport.attempts
         if self.store_url:
             method = "graph-store"
-            count = self._put(target, select_triples(kg, include), progress)
+            count = self._put(target, triples, progress)
         else:
             method = "update"
-            triples = list(select_triples(kg, include))
-            if not triples:
-                raise InputError("nothing to push: the selected graphs are empty")
-            self._update_push(target, skolemise(triples), progress, max(1, chunk))
-            count = len(triples)
+            count = self._update_push(target, triples, progress, max(1, chunk))
         self._verify(target, count)
         requests = self.transport.attempts - before
         return PushReport(target.value, count, method, requests, time.monotonic() - started, redact(self.url))
 
-    def _put(self, target: ox.NamedNode, triples: Iterable[ox.Triple], progress: Progress | None) -> int:
-        """Send the triples in one Graph Store PUT, the body streamed from a temporary file (never held in memory).
+    def _put(self, target: ox.NamedNode, triples: Callable[[], Iterable[ox.Triple]], progress: Progress | None) -> int:
+        """Send the triples in one Graph Store PUT whose body streams from the store (:class:`NTriplesBody`).
 
         :returns: the number of triples sent.
         """
         assert self.store_url is not None
-        counted = _Counted(triples)
-        with tempfile.TemporaryFile(prefix="spinekg-push-") as body:
-            ox.serialize(counted, body, ox.RdfFormat.N_TRIPLES)
-            if not counted.n:
-                raise InputError("nothing to push: the selected graphs are empty")
-            size = body.tell()
-            body.seek(0)
-            separator = "&" if urllib.parse.urlsplit(self.store_url).query else "?"
-            url = f"{self.store_url}{separator}{urllib.parse.urlencode({'graph': target.value})}"
-            headers = {"Content-Type": "application/n-triples; charset=utf-8", "User-Agent": "spinekg", "Content-Length": str(size)}
-            self.transport.send(urllib.request.Request(url, data=body, method="PUT", headers=headers))
-        if progress:
-            progress(counted.n, counted.n)
-        return counted.n
+        body = NTriplesBody(triples, progress=progress)
+        if not body.triples:
+            raise InputError("nothing to push: the selected graphs are empty")
+        separator = "&" if urllib.parse.urlsplit(self.store_url).query else "?"
+        url = f"{self.store_url}{separator}{urllib.parse.urlencode({'graph': target.value})}"
+        headers = {"Content-Type": "application/n-triples; charset=utf-8", "User-Agent": "spinekg", "Content-Length": str(body.size)}
+        self.transport.send(urllib.request.Request(url, data=body, method="PUT", headers=headers))
+        return body.triples
 
     def _verify(self, target: ox.NamedNode, count: int) -> None:
         """Count the triples in the target graph on the server: a push reports success only for what arrived.
@@ -269,14 +272,24 @@ class Endpoint(QueryForms):
         if found != str(count):
             raise RemoteError(f"push to {redact(self.url)} did not arrive whole: sent {count} triples, <{target.value}> holds {found}")
 
-    def _update_push(self, target: ox.NamedNode, triples: list[ox.Triple], progress: Progress | None, chunk: int) -> None:
+    def _update_push(self, target: ox.NamedNode, triples: Callable[[], Iterable[ox.Triple]], progress: Progress | None, chunk: int) -> int:
+        """Fill a staging graph with the skolemised triples, ``chunk`` per request, then ``MOVE`` it onto the target.
+
+        :returns: the number of triples sent.
+        """
+        total = sum(1 for _ in triples())  # a first pass: the total for progress, and no staging graph for nothing
+        if not total:
+            raise InputError("nothing to push: the selected graphs are empty")
         staging = ox.NamedNode(STAGING_BASE + uuid.uuid4().hex)
+        sent = 0
         try:
-            for start in range(0, len(triples), chunk):
-                part = triples[start : start + chunk]
+            for part in _batches(skolemise(triples()), chunk):
                 self._update(render_update("insert-data", graph=staging, triples=part), idempotent=True)
+                sent += len(part)
                 if progress:
-                    progress(start + len(part), len(triples))
+                    progress(sent, total)
+            if sent != total:
+                raise RemoteError(f"the local graph changed during the push ({total} triples, then {sent})")
             # Not repeated after an unclear failure: on Virtuoso, MOVE from a graph that
             # is already gone empties the target.
             self._update(render_update("move", staging=staging, target=target), idempotent=False)
@@ -286,6 +299,7 @@ class Endpoint(QueryForms):
         except BaseException:
             self._drop_staging(staging)
             raise
+        return sent
 
     def _drop_staging(self, staging: ox.NamedNode) -> str:
         """Drop the staging graph with one attempt. :returns: a note when that failed too."""
@@ -306,51 +320,106 @@ class Endpoint(QueryForms):
 
 
 def select_triples(kg: KnowledgeGraph, include: Iterable[str] | None) -> Iterator[ox.Triple]:
-    """:returns: the union of the chosen named graphs, without duplicates.
-    :raises InputError: for an ``include`` entry that names no graph of ``kg``."""
+    """:returns: the union of the chosen named graphs, without duplicates, streamed from the store (a triple
+    is left out when an earlier graph holds it: no set of every triple is built).
+    :raises InputError: at once, for an ``include`` entry that names no graph of ``kg``."""
     if include is None:
-        yield from kg.triples()
-        return
-    wanted = {ox.NamedNode(i if is_iri(i) else GRAPH_BASE + i) for i in include}
+        return kg.triples()
+    wanted = sorted({ox.NamedNode(i if is_iri(i) else GRAPH_BASE + i) for i in include}, key=lambda g: g.value)
     present = set(kg.graphs())
-    missing = sorted(g.value for g in wanted - present)
+    missing = [g.value for g in wanted if g not in present]
     if missing:
         raise InputError(f"no such graph in the local store: {', '.join(missing)}")
-    seen: set[ox.Triple] = set()
-    for graph in sorted(wanted, key=lambda g: g.value):
-        for triple in kg.graph_triples(graph):
-            if triple not in seen:
-                seen.add(triple)
-                yield triple
+    return _union(kg.oxigraph, wanted)
 
 
-def skolemise(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+def _union(store: ox.Store, graphs: Sequence[GraphName]) -> Iterator[ox.Triple]:
+    for n, graph in enumerate(graphs):
+        for quad in store.quads_for_pattern(None, None, None, graph):
+            if not any(ox.Quad(quad.subject, quad.predicate, quad.object, g) in store for g in graphs[:n]):
+                yield as_written(quad.triple)
+
+
+def skolemise(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
     """Replace blank nodes by Skolem IRIs that are the same on every push of the same data.
 
-    Labels come from :func:`spinekg.serialize.blank_labels` (linear in the data, where RDFC-1.0
-    is exponential on symmetric blank-node graphs), prefixed by a digest of the relabelled
-    data, so two different graphs never share a Skolem IRI.
+    Triples without a blank node pass through as they come; the others are kept until every
+    triple has been seen, then follow with their blank nodes replaced. The labels come from
+    :func:`spinekg.serialize.blank_labels` (linear in the data, where RDFC-1.0 is exponential
+    on symmetric blank-node graphs), prefixed by a digest of the whole graph, so two
+    different graphs never share a Skolem IRI: the sorted relabelled triples that mention
+    blank nodes, and, for the others, their number and the sum of their digests (which does
+    not depend on the order the store gives them in).
     """
-    relabelled = list(relabel(triples))
-    lines = sorted(str(t) for t in relabelled)
-    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+    blank: list[ox.Triple] = []
+    named, total = 0, 0
+    for triple in triples:
+        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+            blank.append(triple)
+            continue
+        named += 1
+        total = (total + int.from_bytes(hashlib.sha256(str(triple).encode("utf-8")).digest())) % _MODULUS
+        yield triple
+    labels = {node: ox.BlankNode(label) for node, label in blank_labels(blank).items()}
+    relabelled = [ox.Triple(labels.get(t.subject, t.subject), t.predicate, labels.get(t.object, t.object)) for t in blank]  # type: ignore[arg-type]
+    digest = hashlib.sha256(f"{named} {total:064x}\n".encode())
+    digest.update("\n".join(sorted(str(t) for t in relabelled)).encode("utf-8"))
+    prefix = GENID_BASE + digest.hexdigest()[:16] + "-"
 
     def iri(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.Literal:
-        return ox.NamedNode(f"{GENID_BASE}{digest}-{term.value}") if isinstance(term, ox.BlankNode) else term
+        return ox.NamedNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
 
-    return [ox.Triple(iri(t.subject), t.predicate, iri(t.object)) for t in relabelled]  # type: ignore[arg-type]
+    for t in relabelled:
+        yield ox.Triple(iri(t.subject), t.predicate, iri(t.object))  # type: ignore[arg-type]
 
 
-class _Counted:
-    """Iterates triples and counts them on the way."""
+_MODULUS = 1 << 256
 
-    def __init__(self, triples: Iterable[ox.Triple]) -> None:
-        self._triples, self.n = iter(triples), 0
 
-    def __iter__(self) -> Iterator[ox.Triple]:
-        for triple in self._triples:
-            self.n += 1
-            yield triple
+def _batches(triples: Iterable[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
+    """:returns: ``triples`` in lists of ``size`` (the last one shorter)."""
+    it = iter(triples)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
+
+
+class NTriplesBody:
+    """The N-Triples of a graph as a request body that streams from the store.
+
+    A first pass serialises the triples, ``batch`` at a time, only to count them and
+    their bytes: the request then carries a ``Content-Length`` (Virtuoso 7.2 answers
+    201 to a chunked body and keeps nothing of it). Each send (a retry too) serialises
+    them again, batch by batch, as ``http.client`` asks for the next chunk; no more than
+    one batch is held at a time, in memory or on disk.
+
+    :param triples: gives the triples, afresh on each call, in the same order.
+    :param progress: called with (triples sent, triples) after each batch.
+    """
+
+    def __init__(self, triples: Callable[[], Iterable[ox.Triple]], *, batch: int = BATCH_TRIPLES, progress: Progress | None = None) -> None:
+        self._triples, self._batch, self._progress = triples, batch, progress
+        self.triples = self.size = 0
+        for part, data in self._chunks():
+            self.triples += len(part)
+            self.size += len(data)
+
+    def _chunks(self) -> Iterator[tuple[list[ox.Triple], bytes]]:
+        for part in _batches(self._triples(), self._batch):
+            yield part, ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b""
+
+    def __iter__(self) -> Iterator[bytes]:
+        """:raises RemoteError: when the graph gives other bytes than it did when it was counted (it changed)."""
+        sent = done = 0
+        for part, data in self._chunks():
+            sent += len(data)
+            done += len(part)
+            if sent > self.size:
+                break
+            yield data
+            if self._progress:
+                self._progress(done, self.triples)
+        if sent != self.size:
+            raise RemoteError(f"the local graph changed during the push ({self.size} bytes of N-Triples, then {sent})")
 
 
 def canonical_results(results: Results) -> Results:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 from .common import add_endpoint_options, add_graph_options, emit, endpoint, load_graph
 
@@ -30,7 +31,7 @@ def cmd_push(args: argparse.Namespace) -> int:
     """Push the graph and print what was done; progress goes to standard error."""
     target = endpoint(args)
     with load_graph(args) as kg:
-        report = target.push(kg, include=args.include, progress=_progress)
+        report = target.push(kg, include=args.include, progress=_progress())
     emit(
         f"pushed {report.triples} triples to <{report.graph}> at {report.url} "
         f"({report.method}, {report.requests} request{'s' if report.requests != 1 else ''}, {report.seconds:.2f} s)\n",
@@ -39,6 +40,15 @@ def cmd_push(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress(done: int, total: int) -> None:
-    if total >= 1000:
-        print(f"push: {done}/{total} triples sent", file=sys.stderr, flush=True)
+def _progress() -> Callable[[int, int], None]:
+    """:returns: a progress callback that prints a line at each tenth of a push of 1000 triples or more."""
+    printed = -1
+
+    def report(done: int, total: int) -> None:
+        nonlocal printed
+        tenth = 10 * done // total if total else 10
+        if total >= 1000 and tenth > printed:
+            printed = tenth
+            print(f"push: {done}/{total} triples sent", file=sys.stderr, flush=True)
+
+    return report
