@@ -344,36 +344,46 @@ def skolemise(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
     """Replace blank nodes by Skolem IRIs that are the same on every push of the same data.
 
     Triples without a blank node pass through as they come; the others are kept until every
-    triple has been seen, then follow with their blank nodes replaced. The labels come from
-    :func:`spinekg.serialize.blank_labels` (linear in the data, where RDFC-1.0 is exponential
-    on symmetric blank-node graphs), prefixed by a digest of the whole graph, so two
-    different graphs never share a Skolem IRI: the sorted relabelled triples that mention
-    blank nodes, and, for the others, their number and the sum of their digests (which does
-    not depend on the order the store gives them in).
+    triple has been seen (:func:`spinekg.serialize.blank_labels` labels each blank node from
+    the graph's structure, in linear time, where RDFC-1.0 is exponential on symmetric
+    blank-node graphs), then follow with their blank nodes replaced. Each Skolem IRI is the
+    node's label prefixed by a digest of the whole relabelled graph, so two different graphs
+    never share one: the number of triples and the sum of their digests, which does not
+    depend on the order the store gives them in, and needs no sorted copy of the graph.
     """
     blank: list[ox.Triple] = []
-    named, total = 0, 0
+    digests = _Digests()
     for triple in triples:
         if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
             blank.append(triple)
             continue
-        named += 1
-        total = (total + int.from_bytes(hashlib.sha256(str(triple).encode("utf-8")).digest())) % _MODULUS
+        digests.add(triple)
         yield triple
     labels = {node: ox.BlankNode(label) for node, label in blank_labels(blank).items()}
-    relabelled = [ox.Triple(labels.get(t.subject, t.subject), t.predicate, labels.get(t.object, t.object)) for t in blank]  # type: ignore[arg-type]
-    digest = hashlib.sha256(f"{named} {total:064x}\n".encode())
-    digest.update("\n".join(sorted(str(t) for t in relabelled)).encode("utf-8"))
-    prefix = GENID_BASE + digest.hexdigest()[:16] + "-"
+    for t in blank:
+        digests.add(ox.Triple(labels.get(t.subject, t.subject), t.predicate, labels.get(t.object, t.object)))  # type: ignore[arg-type]
+    prefix = f"{GENID_BASE}{digests.hexdigest()[:16]}-"
 
-    def iri(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.Literal:
-        return ox.NamedNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
+    def iri(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> ox.NamedNode | ox.Literal | ox.Triple:
+        return ox.NamedNode(prefix + labels[term].value) if isinstance(term, ox.BlankNode) else term
 
-    for t in relabelled:
+    for t in blank:
         yield ox.Triple(iri(t.subject), t.predicate, iri(t.object))  # type: ignore[arg-type]
 
 
-_MODULUS = 1 << 256
+class _Digests:
+    """A digest of a set of triples that does not depend on their order: their number and the sum of their
+    SHA-256 digests (modulo 2**256)."""
+
+    def __init__(self) -> None:
+        self.count = self.total = 0
+
+    def add(self, triple: ox.Triple) -> None:
+        self.count += 1
+        self.total = (self.total + int.from_bytes(hashlib.sha256(str(triple).encode("utf-8")).digest())) % (1 << 256)
+
+    def hexdigest(self) -> str:
+        return hashlib.sha256(f"{self.count} {self.total:064x}".encode()).hexdigest()
 
 
 def _batches(triples: Iterable[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
