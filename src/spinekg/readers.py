@@ -121,16 +121,21 @@ class Reader:
                     named.add(_own_graph(path, quad, own).graph_name.value)  # type: ignore[union-attr]  # a NamedNode, kept
         return named - {own.value}
 
-    def load(self, store: ox.Store, path: Path, graph: ox.NamedNode, data: bytes | None = None) -> None:
+    def load(self, store: ox.Store, path: Path, graph: ox.NamedNode, data: bytes | None = None, *, bulk: bool = False) -> None:
         """Parse the file (or ``data``, its bytes) into ``store`` in one transaction (all or nothing).
+
+        :param bulk: use Oxigraph's bulk loader (an on-disk store: sorted files written beside the data and
+            added in one step, several times faster than a transaction; also all or nothing).
         :raises SourceFileError: when the file cannot be read; the store is then unchanged."""
         if self.syntax is None or self.names_graphs:
-            store.extend(self.quads(path, graph, data))
+            quads = self.quads(path, graph, data)
+            store.bulk_extend(quads) if bulk else store.extend(quads)
             return
         data = self._prepared(path, data)
         with _reading(path, self.syntax, data):
             source = {"path": str(path)} if data is None else {"input": data}
-            store.load(**source, format=self.syntax, base_iri=path.resolve().as_uri(), to_graph=graph)
+            loader = store.bulk_load if bulk else store.load
+            loader(**source, format=self.syntax, base_iri=path.resolve().as_uri(), to_graph=graph)
 
     def _prepared(self, path: Path, data: bytes | None) -> bytes | None:
         """:returns: the bytes to parse (None: parse the file by its path), without a byte order mark, and
