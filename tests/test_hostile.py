@@ -106,6 +106,41 @@ def test_hostile_files_into_a_store_leave_it_unchanged(corpus, tmp_path):
     assert not (tmp_path / "store" / "spinekg-journal.json").exists()
 
 
+def _edit_manifest(store: Path, change: dict[str, object]) -> None:
+    path = store / "spinekg-manifest.json"
+    path.write_text(json.dumps(json.loads(path.read_text()) | change))
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"data": "../../etc"}, "corrupt store manifest (data folder '../../etc')"),
+        ({"format": 99}, "corrupt store manifest (format 99"),
+        ({"graphs": ["not", "a", "table"]}, "corrupt store manifest (no graphs)"),
+        ({"labels": {"file": "../../x.sqlite"}}, "corrupt store manifest (label index entry)"),
+        ({"data": "data-0000000000000000"}, "the data folder data-0000000000000000 that the manifest names is missing"),
+    ],
+)
+def test_a_tampered_store_manifest_is_one_clear_line(tmp_path, change, words):
+    store = tmp_path / "store"
+    assert spinekg("query", "triggers", "--store", str(store)).returncode == 0
+    _edit_manifest(store, change)
+    _one_clear_line(spinekg("query", "triggers", "--store", str(store)), 2, words)
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00" * 4096, b"SQLite format 3\x00" + b"\xff" * 5000])
+def test_a_damaged_label_index_is_rebuilt_and_answers_right(tmp_path, damage):
+    store = tmp_path / "store"
+    argv = ["query", "nerves-of-muscle", "-p", "muscle=iliacus", "--store", str(store), "-f", "csv"]
+    first = spinekg(*argv)
+    assert first.returncode == 0 and "femoral nerve" in first.stdout
+    index = store / json.loads((store / "spinekg-manifest.json").read_text())["labels"]["file"]
+    index.write_bytes(damage)
+    again = spinekg(*argv)
+    assert again.returncode == 0 and again.stdout == first.stdout and not again.stderr
+    assert not index.exists()
+
+
 @pytest.mark.parametrize("name", ACCEPTED)
 def test_awkward_but_honest_files_load(corpus, name):
     done = spinekg("export", "-f", "nquads", "--load", str(corpus / name))

@@ -34,6 +34,7 @@ LAYERS = {
         "queries",
         "protocol",
         "labels",
+        "labelstore",
         "params",
         "mappings",
         "readers",
@@ -41,6 +42,8 @@ LAYERS = {
         "ondisk",
         "jsonld",
         "jvm",
+        "rules",
+        "tbox",
         "serialize",
         "publisher",
         "packaged",
@@ -73,6 +76,7 @@ LAZY = {
     "simple_icd_10_cm",
     "importlib.metadata",
     "difflib",
+    "sqlite3",  # the label index of an on-disk store
     "spinekg.rdflib_bridge",  # rdflib
     "spinekg.remote",  # http.client, ssl, email: ~45 ms a local command never needs
     "spinekg.site",  # jinja2 and http.server, for one command

@@ -18,9 +18,9 @@ import pytest
 from spinekg import KnowledgeGraph, resources
 from spinekg.cli import main
 from spinekg.errors import SourceFileError, StoreError
-from spinekg.manifest import JOURNAL, MANIFEST
+from spinekg.manifest import JOURNAL, MANIFEST, Manifest
 from spinekg.namespaces import GRAPH_BASE, INFERRED_GRAPH
-from spinekg.readers import graph_name
+from spinekg.readers import graph_name, read_source
 
 from .conftest import RESOURCES
 
@@ -43,6 +43,11 @@ def big(path: Path, n: int) -> Path:
 
 def manifest(store: Path) -> dict[str, dict[str, str]]:
     return json.loads((store / MANIFEST).read_text())["graphs"]
+
+
+def data_dir(store: Path) -> Path:
+    """The data folder the store's manifest publishes."""
+    return store / json.loads((store / MANIFEST).read_text())["data"]
 
 
 def test_a_bad_file_among_loads_changes_nothing(tmp_path, capsys):
@@ -150,9 +155,9 @@ def test_a_folder_that_is_not_a_store_is_refused(tmp_path, capsys):
 def test_a_damaged_store_is_a_clear_error(tmp_path, capsys):
     store = tmp_path / "store"
     KnowledgeGraph.open(store, ONTOLOGY).close()
-    for name in os.listdir(store):
+    for name in os.listdir(data_dir(store)):
         if name.startswith("MANIFEST-") or name == "CURRENT":
-            (store / name).write_bytes(b"\x00garbage")
+            (data_dir(store) / name).write_bytes(b"\x00garbage")
     assert main(["query", "triggers", "--store", str(store)]) == 2
     err = capsys.readouterr().err
     assert "cannot open the store" in err and "Traceback" not in err
@@ -199,8 +204,8 @@ def test_four_processes_share_one_store(tmp_path):
 
 
 def raw(store: Path) -> dict[str, int]:
-    """Named graph -> triple count, read straight from the RocksDB data (nothing recovered, nothing changed)."""
-    data = ox.Store.read_only(str(store))
+    """Named graph -> triple count, read straight from the published RocksDB data (nothing recovered, nothing changed)."""
+    data = ox.Store.read_only(str(data_dir(store)))
     counts: dict[str, int] = {}
     for quad in data:
         key = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
@@ -232,11 +237,59 @@ def test_kill_at_any_point_of_a_load_leaves_a_store_as_before_or_after(tmp_path)
         time.sleep(fraction * full)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        if not (store / JOURNAL).exists():  # no change under way: the store is exactly what its manifest says
-            assert raw(store) in (before, after), fraction
-            assert {g for g in raw(store) if g} == set(manifest(store)), fraction
-        assert cli(store, good).wait() == 0  # the next process recovers, then holds what it asked for
+        assert not (store / JOURNAL).exists(), fraction  # a load never changes the published data in place
+        assert raw(store) in (before, after), fraction  # the store is exactly what its manifest publishes
+        assert {g for g in raw(store) if g} == set(manifest(store)), fraction
+        assert cli(store, good).wait() == 0  # the next process holds what it asked for
         assert raw(store) == before, fraction
+        assert len(folders(store)) == 2, fraction  # the unfinished data folder is gone: one data folder, one index
+
+
+def folders(store: Path) -> list[str]:
+    """The data folders and label indexes in a store folder."""
+    return sorted(p.name for p in store.iterdir() if p.name.startswith(("data-", "labels-")))
+
+
+def building(store: Path) -> bool:
+    """Whether a data folder other than the published one is there (a checkpoint is first built as ``*.tmp``)."""
+    return any(name.startswith("data-") and not name.endswith(".tmp") and store / name != data_dir(store) for name in folders(store))
+
+
+def test_kill_during_a_bulk_load_leaves_the_store_exactly_as_before(tmp_path):
+    good, huge = write(tmp_path / "good.ttl", GOOD), big(tmp_path / "big.nt", 300_000)
+    first = tmp_path / "first"
+    assert cli(first, good).wait() == 0
+    before, published = raw(first), (first / MANIFEST).read_bytes()
+    for n, delay in enumerate((0.0, 0.3, 1.0)):
+        store = tmp_path / f"store{n}"
+        shutil.copytree(first, store)
+        proc = cli(store, good, huge)
+        while not building(store) and proc.poll() is None:  # the new data folder is there: the bulk load is under way
+            time.sleep(0.005)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait() == -signal.SIGKILL, delay
+        assert (store / MANIFEST).read_bytes() == published, delay  # killed before it published anything
+        assert raw(store) == before, delay
+        assert not (store / JOURNAL).exists()
+        with KnowledgeGraph.open(store, ONTOLOGY, extra=[good]) as kg:  # nothing to do: the store is current
+            assert kg.labels.lookup("good") == {"http://example.org/good"}
+            assert not kg.labels.lookup("big 7")
+        assert cli(store, good, huge).wait() == 0  # the next writer deletes the unfinished folder and loads
+        assert len(folders(store)) == 2
+
+
+def test_a_bad_line_at_the_end_of_a_large_file_leaves_the_store_as_before(tmp_path, capsys):
+    good, huge = write(tmp_path / "good.ttl", GOOD), big(tmp_path / "big.nt", 150_000)
+    with huge.open("a") as out:
+        out.write("<http://example.org/broken> .\n")
+    store = tmp_path / "store"
+    assert cli(store, good).wait() == 0
+    before, published, kept = raw(store), (store / MANIFEST).read_bytes(), folders(store)
+    assert main(["query", "search", "-p", "text=big", "--store", str(store), "--load", str(good), "--load", str(huge)]) == 2
+    assert "big.nt:150001" in capsys.readouterr().err
+    assert raw(store) == before and (store / MANIFEST).read_bytes() == published
+    assert folders(store) == kept  # the new data folder went with the error
 
 
 def test_an_interrupted_change_is_undone_on_the_next_open(tmp_path):
@@ -258,3 +311,25 @@ def test_a_failed_change_releases_the_store_at_once(tmp_path):
     with KnowledgeGraph.open(store, ONTOLOGY, wait=0.5) as kg:  # neither the lock nor RocksDB is still held
         assert len(kg) > 0
     assert caught.value.path.endswith("bad.ttl")
+
+
+def test_a_store_of_an_earlier_spinekg_moves_into_a_data_folder(tmp_path):
+    store, good = tmp_path / "store", write(tmp_path / "good.ttl", GOOD)
+    data = ox.Store(str(store))  # the earlier layout: RocksDB in the store folder, a manifest without a format
+    legacy = Manifest(store, legacy=True)
+    for path in [*ONTOLOGY, good]:
+        source = read_source(path)
+        data.load(input=source.data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(), to_graph=graph_name(path))
+        legacy.record(graph_name(path).value, source, "load" if path == good else "source")
+    data.flush()
+    quads = set(data)
+    del data
+    legacy.write()
+    assert "format" not in json.loads((store / MANIFEST).read_text())
+    with KnowledgeGraph.open(store, ONTOLOGY, extra=[good]) as kg:
+        assert set(kg.oxigraph) == quads
+        assert kg.labels.lookup("good") == {"http://example.org/good"}
+    assert json.loads((store / MANIFEST).read_text())["format"] == 2
+    assert sorted(p.name for p in store.iterdir() if not p.name.startswith(("data-", "labels-"))) == [MANIFEST, "spinekg.lock"]
+    with KnowledgeGraph.open(store, ONTOLOGY, extra=[good]) as kg:
+        assert not kg._writable and set(kg.oxigraph) == quads  # current: opened for reading

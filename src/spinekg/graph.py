@@ -23,10 +23,11 @@ import pyoxigraph as ox
 from . import resources
 from .errors import InputError, SourceFileError, StoreError, without_tracebacks
 from .labels import LabelIndex
+from .labelstore import LabelFile, open_index
 from .locking import FileLock
 from .manifest import Manifest
 from .namespaces import INFERRED_GRAPH, OWL, XSD
-from .ondisk import LOCK, Wanted, current, open_folder, open_for_writing, prepare, recover, sync
+from .ondisk import LOCK, Wanted, collect_garbage, current, invalidate_labels, open_folder, prepare, update
 from .packaged import load_packaged
 from .params import resolve
 from .protocol import QueryForms
@@ -84,8 +85,10 @@ class KnowledgeGraph(QueryForms):
         self.sources: list[Path] = []
         self.directory: Path | None = None
         self._labels: LabelIndex | None = None
+        self._label_file: LabelFile | None = None
         self._lock: FileLock | None = None
         self._writable = True
+        self._changed_in_place = False
         #: Whether ad-hoc SPARQL may use ``SERVICE`` (it reaches other servers over the network).
         self.allow_service = False
 
@@ -130,33 +133,37 @@ class KnowledgeGraph(QueryForms):
         lock = FileLock(directory / LOCK)
         lock.acquire(exclusive=False, wait=wait)
         try:
-            store, writable = cls._open_folder(directory, lock, wanted, write, wait)
+            store, writable, labels = cls._open_folder(directory, lock, wanted, write, wait)
         except BaseException:
             lock.release()
             raise
         kg = cls(store)
         kg.sources, kg.directory, kg._lock, kg._writable = files + loads, directory, lock, writable
+        kg._label_file = labels
         return kg
 
     @staticmethod
-    def _open_folder(directory: Path, lock: FileLock, wanted: Sequence[Wanted], write: bool, wait: float | None) -> tuple[ox.Store, bool]:
-        """:returns: the store, opened read-only when it already holds what is wanted, else brought up to date."""
-        if not write and (directory / "CURRENT").exists() and current(Manifest.read(directory), wanted):
-            return open_folder(directory, lock, write=False), False
+    def _open_folder(
+        directory: Path, lock: FileLock, wanted: Sequence[Wanted], write: bool, wait: float | None
+    ) -> tuple[ox.Store, bool, LabelFile | None]:
+        """:returns: the store, opened read-only when it already holds what is wanted (with its label index),
+        else brought up to date under the lock held alone; and the label index."""
+        manifest = Manifest.read(directory)
+        if not write and manifest.data_dir is not None and current(manifest, wanted):
+            labels = open_index(manifest)
+            if labels is not None:
+                collect_garbage(manifest)  # what a killed writer left
+                return open_folder(manifest.data_dir, lock, write=False), False, labels
         lock.acquire(exclusive=True, wait=wait)
-        store = open_for_writing(directory, lock)
         try:
-            manifest = Manifest.read(directory)
-            recover(store, manifest)
-            sync(store, manifest, wanted)
+            store, labels = update(directory, wanted)
         except BaseException as err:
             # RocksDB must close before the caller lets the lock go; the traceback would keep it open
-            # (through this frame and the frames below), so the error leaves without it.
-            del store
+            # (through the frames below), so the error leaves without it.
             without_tracebacks(err)
             gc.collect()
             raise err from None
-        return store, True
+        return store, True, labels
 
     @classmethod
     def load(cls, sources: Sequence[Path | str] | None = None, *, extra: Sequence[Path | str] = ()) -> KnowledgeGraph:
@@ -187,13 +194,21 @@ class KnowledgeGraph(QueryForms):
         :raises StoreError: for an on-disk store opened for reading (``KnowledgeGraph.open(..., write=True)``)."""
         if not self._writable:
             raise StoreError(f"{self.directory}: the store was opened for reading; open it with write=True to change it")
-        return self.oxigraph
+        store = self.oxigraph
+        if self.directory is not None and not self._changed_in_place:
+            self.forget_labels()
+            invalidate_labels(self.directory)  # before the data changes: the index would no longer match it
+            self._changed_in_place = True
+        return store
 
     def close(self) -> None:
         """Flush an on-disk store and release it (its data, then its lock); the object is unusable afterwards."""
         if self._store is not None and self.directory is not None and self._writable:
             self._store.flush()
         self._store, self._labels = None, None
+        if self._label_file is not None:
+            self._label_file.close()
+            self._label_file = None
         if self._lock is not None:
             gc.collect()  # pyoxigraph closes RocksDB when the last reference goes; only then may the lock go
             self._lock.release()
@@ -254,6 +269,9 @@ class KnowledgeGraph(QueryForms):
     def forget_labels(self) -> None:
         """Drop the label index after the store changed behind the graph's back (e.g. a linked vocabulary)."""
         self._labels = None
+        if self._label_file is not None:
+            self._label_file.close()
+            self._label_file = None
 
     # ------------------------------------------------------------------ querying
 
@@ -261,7 +279,7 @@ class KnowledgeGraph(QueryForms):
     def labels(self) -> LabelIndex:
         """The label and synonym index used to resolve parameter values (built on first use)."""
         if self._labels is None:
-            self._labels = LabelIndex(self.oxigraph)
+            self._labels = LabelIndex(self.oxigraph, self._label_file)
         return self._labels
 
     def bind(self, query: PreparedQuery, params: Mapping[str, str]) -> dict[str, Term]:

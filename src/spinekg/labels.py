@@ -11,11 +11,15 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from .namespaces import LABEL_PREDICATES, OWL_CLASS, RDF_TYPE
 from .queries import ParamKind, lookup_query, run_select
+
+if TYPE_CHECKING:
+    from .labelstore import LabelFile
 
 __all__ = ["LabelIndex"]
 
@@ -29,13 +33,17 @@ class LabelIndex:
     pay for an index of every label (4.8 s at a million triples on disk). From
     the next lookup on, a long-lived process builds that index once and answers
     from memory (the query scans every label: 0.3 s at a million triples).
+
+    An on-disk store keeps its index in a file (:mod:`spinekg.labelstore`); given one
+    (``persisted``), every lookup reads that file and nothing scans the labels.
     """
 
     #: Lookups answered by a query before the in-memory index is built.
     QUERY_LOOKUPS = 2
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, persisted: LabelFile | None = None) -> None:
         self._store = store
+        self._file = persisted
         self._lookups = 0
         self._index: tuple[dict[str, set[str]], dict[str, str], set[str]] | None = None
 
@@ -57,6 +65,8 @@ class LabelIndex:
 
     def _matches(self, text: str) -> dict[str, bool]:
         """:returns: IRI -> whether it is an OWL class, for every entity labelled ``text`` (any case)."""
+        if self._file is not None:
+            return self._file.matches(text)
         self._lookups += 1
         if self._index is None and self._lookups <= self.QUERY_LOOKUPS:
             rows = run_select(self._store, lookup_query(), {"text": ox.Literal(text)}).rows
@@ -77,20 +87,24 @@ class LabelIndex:
 
     def describe(self, iris: Iterable[str]) -> list[str]:
         """:returns: "label <iri>" lines, sorted."""
-        label_of = self._full()[1]
-        return sorted(f"{label_of.get(i, '?')} <{i}>" for i in iris)
+        return sorted(f"{self.label(i) or '?'} <{i}>" for i in iris)
 
     def label(self, iri: str) -> str | None:
         """:returns: the ``rdfs:label`` of ``iri``, or None when it has none."""
+        if self._file is not None:
+            return self._file.label(iri)
         return self._full()[1].get(iri)
 
     def suggest(self, text: str, limit: int = 8) -> list[str]:
         """:returns: labels close to ``text``: substring matches first, then fuzzy ones."""
-        needle, by_label = text.lower(), self._full()[0]
-        labels = list(by_label)
+        needle = text.lower()
+        labels = self._file.keys() if self._file is not None else list(self._full()[0])
         hits = [label for label in labels if needle and needle in label]
         hits += [label for label in difflib.get_close_matches(needle, labels, n=limit, cutoff=0.6) if label not in hits]
-        return [line for label in hits[:limit] for line in self.describe(by_label[label])][:limit]
+        return [line for label in hits[:limit] for line in self.describe(self._entities(label))][:limit]
+
+    def _entities(self, key: str) -> set[str]:
+        return self._file.iris(key) if self._file is not None else self._full()[0][key]
 
     def known(self, iri: str) -> bool:
         """:returns: whether the graph says anything about ``iri``."""
