@@ -1,7 +1,8 @@
-"""OWL reasoning: what HermiT infers from the shipped graph, and how failures are reported.
+"""OWL reasoning: what the reasoner infers from the shipped graph, and how failures are reported.
 
-Every test marked ``jvm`` runs the real Java reasoner. The shipped graph is
-reasoned over once per session (see ``conftest.reasoned``).
+Every test marked ``jvm`` runs the real Java reasoner (HermiT classifies the ontology for the default ``rl``
+reasoner too). The shipped graph is reasoned over once per session with the default (see ``conftest.reasoned``);
+``tests/test_reason_rl.py`` proves the default infers what HermiT infers over the whole graph.
 """
 
 from __future__ import annotations
@@ -188,31 +189,34 @@ def test_cli_reason_writes_inferred_turtle(tmp_path: Path, capsys: pytest.Captur
     out = tmp_path / "inferred.ttl"
     assert main(["reason", "--out", str(out), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["consistent"] and report["ok"] and report["reasoner"] == "hermit"
+    assert report["consistent"] and report["ok"] and report["reasoner"] == "rl"
     triples = [q.triple for q in ox.parse(path=str(out), format=ox.RdfFormat.TURTLE)]
     assert len(triples) == report["inferred_triples"]
     multifidus = ox.Triple(ox.NamedNode(KG + "multifidus"), ox.NamedNode(SKG + "suppliedThrough"), ox.NamedNode(KG + "dorsal-ramus-l4"))
     assert multifidus in triples
 
 
-def test_inconsistent_fixture_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["reason", "--load", str(RESOURCES / "inconsistent.ttl")]) == 1
+@pytest.mark.parametrize("reasoner", ["rl", "hermit"])
+def test_inconsistent_fixture_is_reported(reasoner: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reason", "--reasoner", reasoner, "--load", str(RESOURCES / "inconsistent.ttl")]) == 1
     out = capsys.readouterr().out
-    assert out.startswith("Inconsistent (hermit")
+    assert out.startswith(f"Inconsistent ({reasoner}")
     assert "disjoint" in out
 
 
-def test_inconsistent_graph_leaves_no_stale_inferences() -> None:
+@pytest.mark.parametrize("reasoner", [Reasoner.RL, Reasoner.HERMIT])
+def test_inconsistent_graph_leaves_no_stale_inferences(reasoner: Reasoner) -> None:
     kg = KnowledgeGraph.load(extra=[RESOURCES / "inconsistent.ttl"])
     stale = ox.Triple(ox.NamedNode(KG + "stale"), ox.NamedNode(SKG + "partOf"), ox.NamedNode(KG + "spine"))
     kg.replace_graph(INFERRED_GRAPH, [stale])
     with pytest.raises(InconsistentOntologyError, match="inconsistent"):
-        infer(kg)
+        infer(kg, reasoner)
     assert not list(kg.oxigraph.quads_for_pattern(None, None, None, INFERRED_GRAPH))
 
 
-def test_unsatisfiable_fixture_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["reason", "--format", "json", "--load", str(RESOURCES / "unsatisfiable.ttl")]) == 1
+@pytest.mark.parametrize("reasoner", ["rl", "hermit"])
+def test_unsatisfiable_fixture_is_reported(reasoner: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reason", "--reasoner", reasoner, "--format", "json", "--load", str(RESOURCES / "unsatisfiable.ttl")]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["consistent"] and not report["ok"]
     [unsat] = report["unsatisfiable"]
@@ -251,11 +255,12 @@ def test_without_java_reason_exits_2_and_queries_still_work(tmp_path: Path) -> N
     assert done.returncode == 2
 
 
-def test_reasoner_and_query_agree_on_every_way_of_sharing_a_nerve() -> None:
+@pytest.mark.parametrize("reasoner", [Reasoner.RL, Reasoner.HERMIT])
+def test_reasoner_and_query_agree_on_every_way_of_sharing_a_nerve(reasoner: Reasoner) -> None:
     """One fixture with each way two muscles can, or cannot, share a supplying nerve (tests/resources/cospasm)."""
     kg = KnowledgeGraph.load([*resources.ontology_sources(), RESOURCES / "shapes" / "base.ttl", RESOURCES / "cospasm" / "ways.ttl"])
     assert validate(kg).conforms
     answered = {iri.removeprefix(KG) for iri in kg.query("co-spasm-muscles").values("muscle")}
-    reason(kg)
+    reason(kg, reasoner)
     members = {iri.removeprefix(KG) for iri in kg.sparql(COSPASM_MEMBERS).values("entity")}
     assert members == answered == {"a1", "a2", "b1", "b2", "c1", "c2", "w", "w1", "g1"}

@@ -1,46 +1,83 @@
-"""OWL reasoning with owlready2 and a Java reasoner (HermiT): consistency, unsatisfiable classes, inferred facts.
+"""OWL reasoning: consistency, unsatisfiable classes, inferred class memberships, subclass links and property values.
 
-The asserted graphs (never the reasoner's own graph) are written to a temporary
-N-Triples file, loaded into a fresh owlready2 ``World`` and handed to the
-reasoner. What the reasoner adds is read back from owlready2's inference
-ontology, completed with the values of inverse properties (owlready2 keeps only
-one direction of an inverse pair), stripped of anything already asserted, and
-written to the store's ``INFERRED_GRAPH``: asserted and inferred knowledge never
-mix, and a new run replaces the previous one.
+Two ways, chosen by :class:`Reasoner`:
 
-owlready2 is imported lazily, inside the functions that need it, so the other
-commands do not pay for it. Data property values are not inferred: the ontology
-has no data property hierarchy, equivalence or key that could add any, and
-owlready2's ``infer_data_property_values`` only costs time here.
+- ``rl`` (the default, built for large graphs): HermiT checks and classifies only the axioms
+  about classes and properties (:mod:`spinekg.tbox`), and OWL 2 RL rules evaluated inside
+  Oxigraph (:mod:`spinekg.rules`) reason over the individuals, with HermiT's subclass links.
+  What the rules derive is cut down to what HermiT reports: the most specific classes of each
+  individual and the most specific properties between two individuals. ``tests/test_reason_rl.py``
+  proves both ways infer the same on the shipped graph and on a generated one. A graph that uses
+  an OWL construct the rules do not implement is refused, with the name of the construct.
+- ``hermit`` (the reference) and ``pellet``: the whole graph goes to the Java reasoner through
+  owlready2 (:mod:`spinekg.owlworld`).
+
+Either way only the asserted graphs are reasoned over (never the reasoner's own graph), the new
+triples, stripped of anything asserted, go to the store's ``INFERRED_GRAPH`` (asserted and
+inferred knowledge never mix), and a new run replaces the previous one.
+
+owlready2 is imported lazily, inside the functions that need it, so the other commands do not
+pay for it. Data property values are not reported: the ontology has no data property hierarchy,
+equivalence or key that could add any, and owlready2's ``infer_data_property_values`` only costs
+time here.
 """
 
 from __future__ import annotations
 
-import io
-import re
-import tempfile
 import time
-from collections.abc import Iterable
+from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from . import jvm, owlworld, rules
 from .atomic import atomic_write
-from .errors import InconsistentOntologyError, InputError
+from .errors import InconsistentOntologyError, InputError, ReasonerTimeoutError, ReasonerUnavailableError
 from .graph import KnowledgeGraph
-from .jvm import Reasoner, require_java, run_reasoner
-from .namespaces import INFERRED_GRAPH, OWL, RDF_TYPE, prefix_map
+from .jvm import require_java, run_reasoner
+from .namespaces import INFERRED_GRAPH, OWL, RDF, RDF_TYPE, RDFS, XSD, prefix_map
+from .owlworld import SYMMETRIC, check_readable, class_axioms, load_world
+from .tbox import Split, class_hierarchy, core, property_hierarchy, read_tbox, schema_closure
 
-__all__ = ["Entity", "Fact", "Reasoner", "ReasoningReport", "UnsatisfiableClass", "infer", "reason", "require_java", "save_inferred"]
+__all__ = [
+    "SYMMETRIC",
+    "Entity",
+    "Fact",
+    "Reasoner",
+    "ReasoningReport",
+    "UnsatisfiableClass",
+    "infer",
+    "reason",
+    "require_java",
+    "save_inferred",
+]
 
 SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 EQUIVALENT_CLASS = ox.NamedNode(OWL + "equivalentClass")
-INVERSE_OF = ox.NamedNode(OWL + "inverseOf")
 NOTHING = ox.NamedNode(OWL + "Nothing")
 PROPERTY_KINDS = (ox.NamedNode(OWL + "ObjectProperty"), ox.NamedNode(OWL + "DatatypeProperty"))
-INFERENCE_ONTOLOGY = "http://inferrences/"  # owlready2's name (sic) for the ontology it puts inferences in
+ANNOTATION_PROPERTY = ox.NamedNode(OWL + "AnnotationProperty")
+#: Classes every individual is in, or that only declare one: never reported.
+UNREPORTED_CLASSES = frozenset(ox.NamedNode(OWL + c) for c in ("Thing", "NamedIndividual"))
+UNSUPPORTED_HINT = (
+    "the OWL 2 RL rules do not implement {constructs}, which the graph uses; "
+    "reason over it with '--reasoner hermit' (the whole graph through HermiT: slow on large graphs)"
+)
+
+
+class Reasoner(StrEnum):
+    """How to reason; the value is the CLI name.
+
+    ``rl``: HermiT for the classes and properties, OWL 2 RL rules in Oxigraph for the individuals (built for large
+    graphs). ``hermit`` and ``pellet``: the whole graph through that Java reasoner.
+    """
+
+    RL = "rl"
+    HERMIT = "hermit"
+    PELLET = "pellet"
 
 
 @dataclass(frozen=True)
@@ -104,43 +141,161 @@ class ReasoningReport:
 
 
 def reason(
-    kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT, *, save_to: Path | str | None = None, timeout: float | None = None
+    kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.RL, *, save_to: Path | str | None = None, timeout: float | None = None
 ) -> ReasoningReport:
-    """Check consistency, classify, infer property values; store the inferences in ``INFERRED_GRAPH``.
+    """Check consistency, classify, infer memberships and property values; store the inferences in ``INFERRED_GRAPH``.
 
     An inconsistent graph gives a report with ``consistent=False`` and an empty
     inferred graph (any earlier inferences are removed too).
 
     :param kg: the graph; only its asserted graphs are reasoned over.
-    :param reasoner: ``hermit`` (default) or ``pellet``.
+    :param reasoner: ``rl`` (default), ``hermit`` or ``pellet`` (see :class:`Reasoner`).
     :param save_to: also write the inferred triples there as Turtle (:func:`save_inferred`).
-    :param timeout: seconds the reasoner may run (None: no limit); past them its JVM is killed.
-    :raises ReasonerUnavailableError: without Java, or when the reasoner cannot run on this Java.
+    :param timeout: seconds the reasoning may run (None: no limit); past them a JVM is killed, and the rules stop
+        after the query that is running.
+    :raises ReasonerUnavailableError: without Java, when the reasoner cannot run on this Java, or when the rules do not
+        implement a construct the graph uses.
     :raises ReasonerTimeoutError: past ``timeout``.
+    :raises StoreError: for an on-disk store opened for reading.
     """
     reasoner = Reasoner(reasoner)
     java = require_java()
     start = time.perf_counter()
-    asserted = set(kg.triples(include_inferred=False))
-    _check_readable(asserted)
-    world = _load_world(asserted)
     try:
-        run_reasoner(world, reasoner, java, timeout)
+        if reasoner is Reasoner.RL:
+            triples, unsatisfiable = _reason_rl(kg, java, timeout)
+        else:
+            triples, unsatisfiable = _reason_owl(kg, jvm.Reasoner(reasoner.value), java, timeout)
     except InconsistentOntologyError as err:
         kg.replace_graph(INFERRED_GRAPH, ())
         if save_to is not None:
             save_inferred(kg, save_to)
         return ReasoningReport(reasoner, consistent=False, problem=str(err), seconds=time.perf_counter() - start)
-    triples = _inferred(world, asserted)
     kg.replace_graph(INFERRED_GRAPH, triples)
-    report = _report(kg, world, reasoner, triples)
-    report = replace(report, seconds=time.perf_counter() - start)
+    report = replace(_report(kg, reasoner, triples, unsatisfiable), seconds=time.perf_counter() - start)
     if save_to is not None:
         save_inferred(kg, save_to)
     return report
 
 
-def infer(kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.HERMIT) -> ReasoningReport:
+def _reason_owl(
+    kg: KnowledgeGraph, reasoner: jvm.Reasoner, java: str, timeout: float | None
+) -> tuple[list[ox.Triple], tuple[UnsatisfiableClass, ...]]:
+    """The whole graph through the Java reasoner. :returns: the inferred triples and the unsatisfiable classes."""
+    asserted = set(kg.triples(include_inferred=False))
+    check_readable(asserted)
+    world = load_world(asserted)
+    run_reasoner(world, reasoner, java, timeout)
+    return owlworld.inferred(world, asserted), _unsatisfiable(kg, world)
+
+
+def _reason_rl(kg: KnowledgeGraph, java: str, timeout: float | None) -> tuple[list[ox.Triple], tuple[UnsatisfiableClass, ...]]:
+    """HermiT over the classes and properties, then the rules over the individuals.
+
+    The rules work in the store's ``INFERRED_GRAPH``, which first holds HermiT's links, then everything the rules
+    derive; it is emptied first, so that an earlier run's inferences are not read as asserted.
+
+    :returns: the inferred triples (HermiT's, then the most specific memberships and values) and the unsatisfiable classes.
+    """
+    deadline = None if timeout is None else time.monotonic() + timeout
+    store = kg.writer
+    kg.replace_graph(INFERRED_GRAPH, ())
+    check_readable(rules.unreadable(store))
+    constructs = rules.unsupported(store)
+    if constructs:
+        raise ReasonerUnavailableError(UNSUPPORTED_HINT.format(constructs=", ".join(_curie(c) for c in constructs)))
+    tbox = read_tbox(store)
+    split = core(tbox)
+    world = load_world(split.axioms)
+    try:
+        run_reasoner(world, jvm.Reasoner.HERMIT, java, None if deadline is None else max(deadline - time.monotonic(), 0.001))
+    except ReasonerTimeoutError:
+        raise ReasonerTimeoutError(f"the reasoning ran past {timeout:g} s and was stopped (its JVM killed)") from None
+    unsatisfiable = _unsatisfiable(kg, world) + _left_out_unsatisfiable(kg, split, world)
+    schema = owlworld.inferred(world, set(split.axioms)) + [
+        ox.Triple(ox.NamedNode(u.cls.iri), EQUIVALENT_CLASS, NOTHING) for u in unsatisfiable if ox.NamedNode(u.cls.iri) in split.left_out
+    ]
+    kg.add_quads(ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in schema)
+    try:
+        rules.materialise(store, INFERRED_GRAPH, schema_closure(tbox | set(schema)), deadline=deadline)
+    except ReasonerTimeoutError:
+        kg.replace_graph(INFERRED_GRAPH, ())
+        raise ReasonerTimeoutError(f"the OWL 2 RL rules ran past {timeout:g} s and were stopped") from None
+    found = rules.violations(store)
+    if found:
+        raise InconsistentOntologyError(_contradiction(kg, found))
+    return schema + _most_specific(store, tbox | set(schema)), tuple(sorted(unsatisfiable, key=lambda u: u.cls.iri))
+
+
+def _curie(construct: str) -> str:
+    """:returns: an OWL term as a CURIE; a phrase as it is."""
+    return "owl:" + construct.removeprefix(OWL) if construct.startswith(OWL) else construct
+
+
+def _left_out_unsatisfiable(kg: KnowledgeGraph, split: Split, world: Any) -> tuple[UnsatisfiableClass, ...]:
+    """:returns: the classes :func:`~spinekg.tbox.core` left out that are below an unsatisfiable class: they are unsatisfiable too."""
+    empty = {c.iri for c in world.inconsistent_classes()} | {NOTHING.value}
+    found: dict[ox.NamedNode, bool] = {}
+
+    def below_empty(cls: ox.NamedNode) -> bool:
+        if cls not in found:
+            found[cls] = False  # a cycle is not left out, but stay safe
+            found[cls] = cls.value in empty or any(below_empty(p) for p in split.left_out.get(cls, ()))
+        return found[cls]
+
+    return tuple(
+        UnsatisfiableClass(_term(kg, c), tuple(f"SubClassOf {_label(kg, p)}" for p in sorted(parents, key=str)))
+        for c, parents in split.left_out.items()
+        if below_empty(c)
+    )
+
+
+def _label(kg: KnowledgeGraph, node: ox.NamedNode) -> str:
+    return repr(kg.labels.label(node.value) or node.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1])
+
+
+def _contradiction(kg: KnowledgeGraph, found: list[rules.Violation]) -> str:
+    """:returns: what makes the graph inconsistent, for people: the first contradiction, and how many more there are."""
+    first = found[0]
+    who = _term(kg, first.terms[0])
+    if first.rule == "cax-dw":
+        what = f"{who} is in both {_term(kg, first.terms[1])} and {_term(kg, first.terms[2])}, which are declared disjoint"
+    else:
+        what = f"{who} is in a class that can have no member (it is below owl:Nothing)"
+    more = f" ({len(found) - 1} more contradiction(s))" if len(found) > 1 else ""
+    return f"the ontology and data are inconsistent: {what}{more}. Run 'spinekg validate', or see the classes and axioms with '--reasoner hermit'"
+
+
+def _most_specific(store: ox.Store, axioms: set[ox.Triple]) -> list[ox.Triple]:
+    """:returns: what the rules added to ``INFERRED_GRAPH`` that HermiT would report: for each named individual its most
+    specific named classes, and for each two its most specific named object properties, that are not asserted."""
+    classes, properties = class_hierarchy(axioms), property_hierarchy(axioms)
+    annotations = {t.subject for t in axioms if t.predicate == RDF_TYPE and t.object == ANNOTATION_PROPERTY}
+    types: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
+    pairs: dict[tuple[ox.NamedNode, ox.NamedNode], set[ox.NamedNode]] = defaultdict(set)
+    for q in store.quads_for_pattern(None, None, None, INFERRED_GRAPH):
+        s, p, o = q.subject, q.predicate, q.object
+        if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode):
+            continue
+        if p == RDF_TYPE and o not in UNREPORTED_CLASSES:
+            types[s].add(o)
+        elif not p.value.startswith(BUILT_IN) and p not in annotations:
+            pairs[s, o].add(p)
+    found = []
+    for x, inferred in types.items():
+        stated = {
+            q.object
+            for q in store.quads_for_pattern(x, RDF_TYPE, None)
+            if q.graph_name != INFERRED_GRAPH and isinstance(q.object, ox.NamedNode)
+        }
+        found += [ox.Triple(x, RDF_TYPE, c) for c in classes.most_specific(inferred | stated) - stated]
+    for (s, o), inferred in pairs.items():
+        stated = {q.predicate for q in store.quads_for_pattern(s, None, o) if q.graph_name != INFERRED_GRAPH}
+        found += [ox.Triple(s, p, o) for p in properties.most_specific(inferred | stated) - stated]
+    return found
+
+
+def infer(kg: KnowledgeGraph, reasoner: Reasoner | str = Reasoner.RL) -> ReasoningReport:
     """Like :func:`reason`, for callers that need a consistent result (e.g. an export with inferences).
 
     :raises InconsistentOntologyError: when the graph is inconsistent.
@@ -166,108 +321,13 @@ def save_inferred(kg: KnowledgeGraph, target: Path | str) -> int:
     return len(triples)
 
 
-#: Lexical forms of the XSD datatypes owlready2 converts to Python values (whitespace collapsed first).
-_LEXICAL = {
-    **dict.fromkeys(
-        [
-            "integer",
-            "int",
-            "long",
-            "short",
-            "byte",
-            "nonNegativeInteger",
-            "positiveInteger",
-            "nonPositiveInteger",
-            "negativeInteger",
-            "unsignedInt",
-            "unsignedLong",
-            "unsignedShort",
-            "unsignedByte",
-        ],
-        re.compile(r"[+-]?\d+"),
-    ),
-    "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
-    **dict.fromkeys(("double", "float"), re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN")),
-    "boolean": re.compile(r"true|false|1|0"),
-    "date": re.compile(r"-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?"),
-    "dateTime": re.compile(r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?"),
-}
-XSD = "http://www.w3.org/2001/XMLSchema#"
+#: The namespaces of the RDF, RDFS, OWL and XSD vocabularies: their terms are not the ontology's properties.
+BUILT_IN = (RDF, RDFS, OWL, XSD)
 
 
-def _check_readable(triples: Iterable[ox.Triple]) -> None:
-    """:raises InputError: for what owlready2 cannot read: an RDF-star quoted triple, or an ill-typed literal
-    (``"abc"^^xsd:integer``), named with its subject."""
-    for t in triples:
-        if isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple):
-            raise InputError("the graph holds RDF-star quoted triples, which the OWL reasoner cannot read")
-        obj = t.object
-        if isinstance(obj, ox.Literal) and obj.datatype.value.startswith(XSD):
-            pattern = _LEXICAL.get(obj.datatype.value.removeprefix(XSD))
-            if pattern is not None and not pattern.fullmatch(" ".join(obj.value.split())):
-                raise InputError(
-                    f"ill-typed literal {obj} on <{t.subject.value}> <{t.predicate.value}>: not a valid xsd:{obj.datatype.value.removeprefix(XSD)}"
-                )
-
-
-def _load_world(asserted: Iterable[ox.Triple]) -> Any:
-    """:returns: a fresh owlready2 World holding the asserted triples.
-    :raises InputError: when owlready2 cannot parse them."""
-    import owlready2
-
-    world = owlready2.World()
-    with tempfile.TemporaryDirectory(prefix="spinekg-reason-") as folder:
-        path = Path(folder) / "asserted.nt"
-        with path.open("wb") as handle:
-            ox.serialize(asserted, handle, ox.RdfFormat.N_TRIPLES)
-        try:
-            world.get_ontology(path.as_uri()).load(format="ntriples")
-        except owlready2.OwlReadyOntologyParsingError as err:
-            cause = err.__cause__ or err
-            raise InputError(f"the OWL reasoner cannot read the graph: {cause}") from None
-    return world
-
-
-def _inferred(world: Any, asserted: set[ox.Triple]) -> list[ox.Triple]:
-    """:returns: the new triples: the reasoner's, plus inverse-property values, minus the asserted ones and
-    their restatements (``B owl:equivalentClass A`` when ``A owl:equivalentClass B`` is asserted)."""
-    buffer = io.BytesIO()
-    world.get_ontology(INFERENCE_ONTOLOGY).save(buffer, format="ntriples")
-    parsed = (q.triple for q in ox.parse(buffer.getvalue(), format=ox.RdfFormat.N_TRIPLES))  # Quads: a Quad never equals a Triple
-    found = [t for t in parsed if _named(t)]
-    found += _inverse_values(asserted, found)
-    ontology_header = ox.NamedNode(INFERENCE_ONTOLOGY.rstrip("/"))
-    return sorted({t for t in found if not _asserted(t, asserted) and t.subject != ontology_header}, key=str)
-
-
-#: Predicates whose triples hold both ways: the reverse of an asserted one is no inference.
-SYMMETRIC = frozenset(ox.NamedNode(OWL + p) for p in ("equivalentClass", "equivalentProperty", "sameAs", "inverseOf", "disjointWith"))
-
-
-def _asserted(triple: ox.Triple, asserted: set[ox.Triple]) -> bool:
-    if triple in asserted:
-        return True
-    return triple.predicate in SYMMETRIC and ox.Triple(triple.object, triple.predicate, triple.subject) in asserted  # type: ignore[arg-type]
-
-
-def _named(triple: ox.Triple) -> bool:
-    return not isinstance(triple.subject, ox.BlankNode) and not isinstance(triple.object, ox.BlankNode)
-
-
-def _inverse_values(asserted: set[ox.Triple], inferred: list[ox.Triple]) -> list[ox.Triple]:
-    """:returns: ``o q s`` for every ``s p o`` where ``p owl:inverseOf q`` (either way round)."""
-    inverse: dict[ox.NamedNode, ox.NamedNode] = {}
-    for t in asserted:
-        if t.predicate == INVERSE_OF and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode):
-            inverse[t.subject], inverse[t.object] = t.object, t.subject
-    return [
-        ox.Triple(t.object, inverse[t.predicate], t.subject)
-        for t in (*asserted, *inferred)
-        if t.predicate in inverse and isinstance(t.object, ox.NamedNode)
-    ]
-
-
-def _report(kg: KnowledgeGraph, world: Any, reasoner: Reasoner, triples: list[ox.Triple]) -> ReasoningReport:
+def _report(
+    kg: KnowledgeGraph, reasoner: Reasoner, triples: list[ox.Triple], unsatisfiable: tuple[UnsatisfiableClass, ...]
+) -> ReasoningReport:
     """Sort the inferred triples into the report's sections."""
     properties = {t.subject for kind in PROPERTY_KINDS for t in kg.match(None, RDF_TYPE, kind)}
     sections: dict[str, list[Fact]] = {"memberships": [], "class_links": [], "property_values": [], "other": []}
@@ -277,7 +337,7 @@ def _report(kg: KnowledgeGraph, world: Any, reasoner: Reasoner, triples: list[ox
     return ReasoningReport(
         reasoner,
         consistent=True,
-        unsatisfiable=_unsatisfiable(kg, world),
+        unsatisfiable=unsatisfiable,
         memberships=ordered["memberships"],
         class_links=ordered["class_links"],
         property_values=ordered["property_values"],
@@ -311,20 +371,8 @@ def _sort_key(fact: Fact) -> tuple[str, ...]:
 def _unsatisfiable(kg: KnowledgeGraph, world: Any) -> tuple[UnsatisfiableClass, ...]:
     """:returns: the named classes equivalent to owl:Nothing, with their asserted axioms."""
     found = [
-        UnsatisfiableClass(_term(kg, ox.NamedNode(c.iri)), _axioms(kg, c)) for c in world.inconsistent_classes() if c.iri != NOTHING.value
+        UnsatisfiableClass(_term(kg, ox.NamedNode(c.iri)), class_axioms(c, kg.labels.label))
+        for c in world.inconsistent_classes()
+        if c.iri != NOTHING.value
     ]
     return tuple(sorted(found, key=lambda u: u.cls.iri))
-
-
-def _axioms(kg: KnowledgeGraph, cls: Any) -> tuple[str, ...]:
-    """:returns: the class's superclasses, equivalents and disjoint classes, rendered with labels."""
-    import owlready2
-
-    owlready2.set_render_func(lambda entity: repr(kg.labels.label(entity.iri) or entity.name))
-    try:
-        axioms = [f"SubClassOf {c}" for c in cls.is_a if c is not owlready2.Nothing]
-        axioms += [f"EquivalentTo {c}" for c in cls.equivalent_to if c is not owlready2.Nothing]
-        axioms += [f"DisjointWith {c}" for d in cls.disjoints() for c in d.entities if c is not cls]
-    finally:
-        owlready2.set_render_func(owlready2.default_render_func)
-    return tuple(axioms)

@@ -15,14 +15,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the reason command."""
     p = sub.add_parser(
         "reason",
-        help="check consistency and infer class memberships, subclass links and property values with an OWL reasoner (needs Java)",
-        epilog="Exit codes: 0 consistent, 1 inconsistent or unsatisfiable classes, 2 reasoner unavailable (no Java) or bad input.",
+        help="check consistency and infer class memberships, subclass links and property values (needs Java for HermiT)",
+        epilog="Exit codes: 0 consistent, 1 inconsistent or unsatisfiable classes, 2 reasoner unavailable (no Java, or a "
+        "construct the OWL 2 RL rules do not implement) or bad input.",
     )
     p.add_argument(
         "--reasoner",
         choices=[r.value for r in Reasoner],
-        default=Reasoner.HERMIT.value,
-        help="default: hermit (pellet does not run on Java 17 with owlready2 0.51)",
+        default=Reasoner.RL.value,
+        help="rl (default): HermiT for the classes and properties, OWL 2 RL rules in Oxigraph for the individuals, built for "
+        "large graphs; hermit: the whole graph through HermiT (the reference); pellet does not run on Java 17 with owlready2 0.51",
     )
     p.add_argument("--out", type=Path, metavar="FILE", help="write the inferred triples to FILE as Turtle (atomically)")
     p.add_argument("--format", "-f", choices=["text", "json"], default="text")
