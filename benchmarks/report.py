@@ -137,10 +137,13 @@ def goals(figures: dict[str, Any]) -> list[str]:
         lines.append(
             f"| JSON-LD export, 1M | 2.85x raw | {cell(ours)} | raw {cell(raw)} | {_r(jsonld)} | <= 2x | {'✅' if jsonld <= 2 else '❌'} |"
         )
-    push = _dig(big, "store", "push")
-    if push:
-        met = "✅" if "peak_rss" in push and "error" not in push and push["peak_rss"] <= 200 * MB else "❌"
-        lines.append(f"| `push` of 1M (from `--store`) | 1 GB in memory | {cell(push)}, peak {_mb(push)} | | | <= 200 MB | {met} |")
+    for key, how in (("push", "Graph Store PUT"), ("push_update", "SPARQL Update")):
+        push = _dig(big, "store", key)
+        if push:
+            met = "✅" if "peak_rss" in push and "error" not in push and push["peak_rss"] <= 200 * MB else "❌"
+            lines.append(
+                f"| `push` of 1M (from `--store`, {how}) | 1 GB in memory | {cell(push)}, peak {_mb(push)} | | | <= 200 MB | {met} |"
+            )
     return [*lines, ""]
 
 
@@ -203,10 +206,11 @@ def _task_rows(fig: dict[str, Any]) -> list[str]:
         )
     rows.append(f"| cold CLI query, `--store` (ms) | - | {cell(store.get('query'), 1000)} | - | | | <= 300 ms at 1M |")
     rows.append(f"| cold CLI query, in memory (ms) | - | {cell(store.get('memory_query'), 1000)} | - | | | |")
-    if store.get("push"):
-        rows.append(
-            f"| `push` from `--store` to `oxigraph serve` (s) | - | {cell(store['push'])}, peak {_mb(store['push'])} | - | | | <= 200 MB at 1M |"
-        )
+    for key, how, goal in (("push", "Graph Store PUT", "<= 200 MB at 1M"), ("push_update", "SPARQL Update chunks", "")):
+        if store.get(key):
+            rows.append(
+                f"| `push` from `--store` to `oxigraph serve`, {how} (s) | - | {cell(store[key])}, peak {_mb(store[key])} | - | | | {goal} |"
+            )
     return rows
 
 
