@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -29,11 +30,12 @@ import pyoxigraph as ox
 from . import jsonld, schemaorg
 from .atomic import atomic_write
 from .errors import InputError, SpinekgError, UnknownNameError
-from .graph import GraphName, KnowledgeGraph
+from .graph import CARDINALITIES, GraphName, KnowledgeGraph
 from .namespaces import prefix_map, shipped_context
+from .ntriples import paused_gc, relabelled, split_blank, stable_labels
 from .publisher import Publisher
 from .reason import infer
-from .serialize import relabel, sorted_lines, write_turtle
+from .serialize import write_turtle_lines
 
 __all__ = ["WRITER_FUNCTIONS", "ExportFormat", "Writer", "export", "export_graph", "get_writer_function", "write"]
 
@@ -58,42 +60,109 @@ class Writer(Protocol):
 
 def _turtle(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
     """Write the union graph as Turtle: one block per subject, the ontology first (:func:`spinekg.serialize.write_turtle`)."""
-    write_turtle(kg.triples(include_inferred=include_inferred), out, prefix_map())
+    with paused_gc():
+        plain, blank = _stable(_union_text(kg, include_inferred), sort=False)
+        write_turtle_lines(_lines(plain, blank), out, prefix_map())
 
 
-def _lines(kg: KnowledgeGraph, graph: GraphName, fmt: ox.RdfFormat) -> list[bytes]:
-    """:returns: one graph as N-Triples or N-Quads lines, written by Oxigraph where it gives the graph back as written."""
-    if kg.written_as_stored(graph):
-        out = io.BytesIO()
-        kg.oxigraph.dump(out, fmt, from_graph=graph) if fmt is ox.RdfFormat.N_TRIPLES else _dump_graph(kg, graph, out)
-        return out.getvalue().splitlines(keepends=True)
-    if fmt is ox.RdfFormat.N_TRIPLES:
-        return [f"{t} .\n".encode() for t in kg.graph_triples(graph)]
-    return [f"{ox.Quad(t.subject, t.predicate, t.object, graph)} .\n".encode() for t in kg.graph_triples(graph)]
+#: A cardinality typed ``xsd:integer`` in a line Oxigraph wrote (see :func:`spinekg.graph.as_written`).
+_CARDINALITY = re.compile(
+    rb"( <(?:"
+    + b"|".join(re.escape(p.value.encode()) for p in sorted(CARDINALITIES, key=lambda p: p.value))
+    + rb')> "[^"]*"\^\^<http://www\.w3\.org/2001/XMLSchema#)integer> \.\n'
+)
 
 
-def _dump_graph(kg: KnowledgeGraph, graph: GraphName, out: BinaryIO) -> None:
-    ox.serialize(kg.oxigraph.quads_for_pattern(None, None, None, graph), out, ox.RdfFormat.N_QUADS)
+def _graph_text(kg: KnowledgeGraph, graph: GraphName, out: io.BytesIO | None = None) -> io.BytesIO:
+    """:returns: ``out`` (default: a new buffer that starts with a newline) with the N-Triples of one graph
+    added, written by Oxigraph, and each cardinality typed as its source wrote it (:func:`spinekg.graph.as_written`)."""
+    if out is None:
+        out = io.BytesIO(b"\n")
+        out.seek(1)
+    start = out.tell()
+    kg.oxigraph.dump(out, ox.RdfFormat.N_TRIPLES, from_graph=graph)
+    if not kg.written_as_stored(graph):
+        text = out.getvalue()[start:]
+        out.seek(start)
+        out.truncate()
+        out.write(_CARDINALITY.sub(rb"\1nonNegativeInteger> .\n", text))
+    return out
 
 
-def _sorted(fmt: ox.RdfFormat) -> Writer:
-    """:returns: a writer of sorted N-Triples (the union graph) or N-Quads (every graph), with stable blank node labels."""
+def _union_text(kg: KnowledgeGraph, include_inferred: bool) -> bytes:
+    """:returns: the union graph as N-Triples that start with a newline: the largest graph as Oxigraph writes it,
+    then the statements of the others that it lacks (:meth:`KnowledgeGraph.triples`)."""
+    first = kg.graphs(include_inferred=include_inferred)[0]
+    out = _graph_text(kg, first)
+    out.writelines(f"{t} .\n".encode() for t in kg.triples(include_inferred=include_inferred, written=[first]))
+    return out.getvalue()
 
-    def write(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
-        lines = [line for g in kg.graphs(include_inferred=include_inferred) for line in _lines(kg, g, fmt)]
-        out.write(b"".join(sorted_lines(lines, fmt)))
 
-    return write
+def _stable(text: bytes, *, sort: bool) -> tuple[list[memoryview], list[bytes]]:
+    """:returns: the lines of N-Triples ``text`` (starting with a newline) without blank nodes, as Oxigraph wrote
+    them, and the others with stable labels (:mod:`spinekg.ntriples`), sorted if ``sort``."""
+    plain, pairs = split_blank(text)
+    return plain, relabelled(pairs, stable_labels(pairs), sort=sort)
+
+
+def _on_disk(kg: KnowledgeGraph) -> bool:
+    """Whether the store keeps statements in the order of their keys, where a blank node's key is random: then the
+    lines with blank nodes are sorted. The in-memory store keeps the order they were loaded in."""
+    return kg.directory is not None
+
+
+def _lines(plain: list[memoryview], blank: list[bytes]) -> list[bytes]:
+    """:returns: every line (without newlines; some empty)."""
+    lines = b"".join(plain).split(b"\n")
+    lines += blank
+    return lines
+
+
+def _ntriples(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
+    """Write the union graph as N-Triples: the lines without blank nodes in the order Oxigraph keeps them, then the
+    others, with stable labels (:func:`_on_disk`)."""
+    with paused_gc():
+        plain, blank = _stable(_union_text(kg, include_inferred), sort=_on_disk(kg))
+    out.writelines(plain)
+    out.write(b"".join(line + b"\n" for line in blank))
+
+
+def _graph_texts(kg: KnowledgeGraph, include_inferred: bool, *, sort: bool) -> dict[GraphName, tuple[list[memoryview], list[bytes]]]:
+    """:returns: every graph (named ones in IRI order, the default graph last) as :func:`_stable` splits it, the
+    blank nodes labelled once over all of them (a blank node may be in several graphs)."""
+    graphs = kg.graphs(include_inferred=include_inferred)
+    ordered = sorted(graphs[:-1], key=lambda g: "" if isinstance(g, ox.DefaultGraph) else g.value) + graphs[-1:]
+    splits = {g: split_blank(_graph_text(kg, g).getvalue()) for g in ordered}
+    labels = stable_labels(pair for _, pairs in splits.values() for pair in pairs)
+    return {g: (plain, relabelled(pairs, labels, sort=sort)) for g, (plain, pairs) in splits.items()}
+
+
+def _nquads(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
+    """Write every graph as N-Quads, graph by graph (named graphs in IRI order, the default graph last): in each,
+    the lines without blank nodes in the order Oxigraph keeps them, then the others, with stable labels
+    (:func:`_on_disk`)."""
+    with paused_gc():
+        texts = _graph_texts(kg, include_inferred, sort=_on_disk(kg))
+    for graph, (plain, blank) in texts.items():
+        end = b" .\n" if isinstance(graph, ox.DefaultGraph) else f" {graph} .\n".encode()
+        for piece in plain:
+            out.write(bytes(piece).replace(b" .\n", end) if end != b" .\n" else piece)
+        out.write(b"".join(line[:-2] + end for line in blank))
 
 
 def _jsonld(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
     """Write the union graph as compact JSON-LD with the shipped ``@context``."""
-    jsonld.write(relabel(kg.triples(include_inferred=include_inferred)), shipped_context(), out)
+    with paused_gc():
+        plain, blank = _stable(_union_text(kg, include_inferred), sort=False)
+        jsonld.write_lines(_lines(plain, blank), shipped_context(), out)
 
 
 def _jsonld_dataset(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
     """Write every named graph as a named graph of one compact JSON-LD document."""
-    jsonld.write_dataset(kg.quads(include_inferred=include_inferred), shipped_context(), out)
+    with paused_gc():
+        texts = _graph_texts(kg, include_inferred, sort=False)
+        graphs = {g: _lines(plain, blank) for g, (plain, blank) in texts.items()}
+        jsonld.write_dataset_lines(graphs, shipped_context(), out)
 
 
 def _schemaorg(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False, publisher: Publisher | None = None) -> None:
@@ -104,8 +173,8 @@ def _schemaorg(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = Fa
 #: Export format -> writer (as sssom-py's ``WRITER_FUNCTIONS``).
 WRITER_FUNCTIONS: dict[ExportFormat, Writer] = {
     ExportFormat.TURTLE: _turtle,
-    ExportFormat.NTRIPLES: _sorted(ox.RdfFormat.N_TRIPLES),
-    ExportFormat.NQUADS: _sorted(ox.RdfFormat.N_QUADS),
+    ExportFormat.NTRIPLES: _ntriples,
+    ExportFormat.NQUADS: _nquads,
     ExportFormat.JSONLD: _jsonld,
     ExportFormat.JSONLD_DATASET: _jsonld_dataset,
     ExportFormat.SCHEMAORG: _schemaorg,

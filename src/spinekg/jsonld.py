@@ -1,9 +1,10 @@
-"""Compact JSON-LD with the shipped ``@context``, written straight from the store.
+"""Compact JSON-LD with the shipped ``@context``, written from the N-Triples text of the graph.
 
 rdflib's JSON-LD serialiser needs the whole graph copied into rdflib and then
 compacts it in pure Python; at a million triples that took minutes. This writer
-groups the union graph's triples by subject and compacts each value with a
-small, conservative subset of the JSON-LD 1.1 compaction rules:
+reads N-Triples lines (as Oxigraph writes them), groups them by subject and
+compacts each value with a small, conservative subset of the JSON-LD 1.1
+compaction rules:
 
 - a term of the context is used only where expansion gives back exactly the
   same triple (``@type: @id``/``@vocab`` for IRIs, a datatype for literals of
@@ -16,27 +17,41 @@ small, conservative subset of the JSON-LD 1.1 compaction rules:
   treats no other simple term as a prefix, so ``UBERON_`` IRIs are written
   ``obo:UBERON_...`` here and ``UBERON:...`` everywhere else.
 
-The output expands to the same graph (tests check the round trip with rdflib).
+The work per statement is a few lookups: how a predicate and a kind of object
+(an IRI, a blank node, a literal's language or datatype) are written is decided
+once (:meth:`Compactor.rule`), and an N-Triples string literal is already a JSON
+string (the escapes N-Triples writes are JSON's), so it is copied as it is.
+
+One node object per subject, the ontology first, then by ``@id``; keys, language
+maps and lists of values sorted, so the same graph gives the same bytes. The output
+expands to the same graph (tests check the round trip with rdflib, PyLD and Jena).
+
+>>> import io
+>>> out = io.BytesIO()
+>>> write([ox.Triple(ox.NamedNode("https://w3id.org/spinekg/id/a"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+...     ox.Literal("a", language="en"))], {"kg": "https://w3id.org/spinekg/id/", "label": {"@id": "http://www.w3.org/2000/01/rdf-schema#label", "@container": "@language"}}, out)
+>>> print(out.getvalue().decode().splitlines()[-3])
+{"@id": "kg:a", "label": {"en": "a"}}
 """
 
 from __future__ import annotations
 
-import gc
 import json
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 import pyoxigraph as ox
 
 from .errors import InputError
 from .namespaces import OWL, RDF_TYPE, XSD_STRING, PrefixMap
-from .serialize import relabel_quads
 
-__all__ = ["Compactor", "TermDefinition", "write", "write_dataset"]
+__all__ = ["Compactor", "Rule", "TermDefinition", "lines_of", "write", "write_dataset", "write_dataset_lines", "write_lines"]
 
-Value = str | dict[str, str]
+_TYPE = f"<{RDF_TYPE.value}>".encode()
+_ONTOLOGY = f"<{OWL}Ontology> .".encode()
+#: The kinds of object a rule is for (literals are told by what follows their closing quote).
+IRI, BLANK = b"<", b"_"
 
 
 @dataclass(frozen=True)
@@ -48,16 +63,27 @@ class TermDefinition:
     coerce: str | None = None
     language_map: bool = False
 
-    def compact(self, obj: ox.NamedNode | ox.BlankNode | ox.Literal, writer: Compactor) -> Value | None:
-        """:returns: the value as this term writes it, or None when this term cannot carry it losslessly."""
+    def carries(self, kind: bytes) -> bool | None:
+        """:returns: whether this term carries objects of ``kind`` with its coercion (True), as value objects
+        (None: an uncoerced term), or not at all (False)."""
         if self.language_map:
-            return obj.value if isinstance(obj, ox.Literal) and obj.language else None
+            return kind.startswith(b"@") and b"--" not in kind
         if self.coerce in ("@id", "@vocab"):
-            return writer.iri(obj.value) if isinstance(obj, ox.NamedNode) else None
+            return kind == IRI
         if self.coerce is not None:
-            typed = isinstance(obj, ox.Literal) and not obj.language and obj.datatype.value == self.coerce
-            return obj.value if typed else None
-        return writer.value(obj)
+            return kind == (b"" if self.coerce == XSD_STRING else f"^^<{self.coerce}>".encode())
+        return None
+
+
+class Rule(NamedTuple):
+    """How one predicate writes one kind of object: under ``key`` (in the language map ``language`` when set),
+    the value being ``before + x + after``, where x is the literal's JSON string, the IRI compacted as a JSON
+    string, or the blank node's label as one."""
+
+    key: bytes
+    language: bytes | None = None
+    before: bytes = b""
+    after: bytes = b""
 
 
 class Compactor:
@@ -67,6 +93,11 @@ class Compactor:
         prefixes = {k: v for k, v in context.items() if isinstance(v, str) and not k.startswith("@") and v.endswith(("/", "#"))}
         self._curies = PrefixMap(prefixes)
         self._iris: dict[str, str] = {}
+        self._json: dict[bytes, bytes] = {}
+        #: an N-Triples object with its " ." (an IRI) -> its JSON string, compacted
+        self.compacted: dict[bytes, bytes] = {}
+        #: predicate -> kind of object -> rule
+        self.rules: dict[bytes, dict[bytes, Rule]] = {}
         self.terms: dict[str, list[TermDefinition]] = {}
         for name, body in context.items():
             if isinstance(body, dict) and "@id" in body:
@@ -89,53 +120,48 @@ class Compactor:
             found = self._iris[iri] = curie if curie and not curie.partition(":")[2].startswith("//") else iri
         return found
 
-    def value(self, obj: ox.NamedNode | ox.BlankNode | ox.Literal) -> Value:
-        """:returns: a value in the form that needs no term definition."""
-        if isinstance(obj, ox.NamedNode):
-            return {"@id": self.iri(obj.value)}
-        if isinstance(obj, ox.BlankNode):
-            return {"@id": f"_:{obj.value}"}
-        if obj.language:
-            return {"@value": obj.value, "@language": obj.language}
-        if obj.datatype.value == XSD_STRING:
-            return obj.value
-        return {"@value": obj.value, "@type": self.iri(obj.datatype.value)}
+    def iri_json(self, term: bytes) -> bytes:
+        """:returns: an N-Triples IRI (``<...>``) compacted, as a JSON string (cached)."""
+        found = self._json.get(term)
+        if found is None:
+            found = self._json[term] = _json(self.iri(term[1:-1].decode()))
+        return found
 
-    def node_id(self, node: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
-        """:returns: the ``@id`` of a subject."""
-        if isinstance(node, ox.BlankNode):
-            return f"_:{node.value}"
-        if isinstance(node, ox.NamedNode):
-            return self.iri(node.value)
-        raise InputError("the graph holds RDF-star quoted triples, which JSON-LD 1.1 cannot write; export Turtle or N-Triples")
+    def rule(self, predicate: bytes, kind: bytes) -> Rule:
+        """:returns: how ``predicate`` (an N-Triples IRI) writes objects of ``kind`` (``<``, ``_``, or what follows
+        a literal's closing quote: nothing, ``@lang`` or ``^^<datatype>``), decided once and cached."""
+        kinds = self.rules.setdefault(predicate, {})
+        found = kinds.get(kind)
+        if found is None:
+            found = kinds[kind] = self._decide(predicate, kind)
+        return found
 
-    def add(self, node: dict[str, Any], predicate: str, obj: Any) -> None:
-        """Add one property value to a node object (a second value turns the entry into a list).
-        :raises InputError: for an RDF-star quoted triple, which JSON-LD 1.1 cannot write."""
-        if isinstance(obj, ox.Triple):
-            self.node_id(obj)
-        if predicate == RDF_TYPE.value and isinstance(obj, ox.NamedNode):
-            _put(node, "@type", self.iri(obj.value))
-            return
-        for term in self.terms.get(predicate, ()):
-            compact = term.compact(obj, self)
-            if compact is not None:
-                if term.language_map:
-                    _put(node.setdefault(term.name, {}), obj.language, compact)
-                else:
-                    _put(node, term.name, compact)
-                return
-        _put(node, self.iri(predicate), self.value(obj))
+    def _decide(self, predicate: bytes, kind: bytes) -> Rule:
+        if predicate == _TYPE and kind == IRI:
+            return Rule(b'"@type"')
+        for term in self.terms.get(predicate[1:-1].decode(), ()):
+            carried = term.carries(kind)
+            if carried is None:
+                return self._value_rule(_json(term.name), kind)
+            if carried:
+                return Rule(_json(term.name), _json(kind[1:].decode()) if term.language_map else None)
+        return self._value_rule(self.iri_json(predicate), kind)
+
+    def _value_rule(self, key: bytes, kind: bytes) -> Rule:
+        """:returns: the rule that writes a value in the form that needs no term definition."""
+        if kind in (IRI, BLANK):
+            return Rule(key, None, b'{"@id": ', b"}")
+        if kind.startswith(b"@"):
+            language, _, direction = kind[1:].decode().partition("--")
+            extra = b', "@direction": ' + _json(direction) if direction else b""
+            return Rule(key, None, b'{"@language": ' + _json(language) + extra + b', "@value": ', b"}")
+        if kind:
+            return Rule(key, None, b'{"@type": ' + self.iri_json(kind[2:]) + b', "@value": ', b"}")
+        return Rule(key)
 
 
-def _put(container: dict[str, Any], key: str, value: Any) -> None:
-    old = container.get(key)
-    if old is None:
-        container[key] = value
-    elif isinstance(old, list):
-        old.append(value)
-    else:
-        container[key] = [old, value]
+def _json(text: str) -> bytes:
+    return json.dumps(text, ensure_ascii=False).encode()
 
 
 def _coercion(body: dict[str, str], prefixes: dict[str, str]) -> str | None:
@@ -143,75 +169,143 @@ def _coercion(body: dict[str, str], prefixes: dict[str, str]) -> str | None:
     return None if kind is None else kind if kind.startswith("@") else Compactor.expand(kind, prefixes)
 
 
-def _nodes(triples: Iterable[ox.Triple], compactor: Compactor) -> Iterable[dict[str, Any]]:
-    """:returns: one node object per subject.
-
-    The cyclic garbage collector is paused while the nodes are built: they are
-    millions of small containers without cycles, and its passes over them took
-    a third of the time.
-    """
-    nodes: dict[Any, dict[str, Any]] = {}
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for triple in triples:
-            node = nodes.get(triple.subject)
-            if node is None:
-                node = nodes[triple.subject] = {"@id": compactor.node_id(triple.subject)}
-            compactor.add(node, triple.predicate.value, triple.object)
-    finally:
-        if enabled:
-            gc.enable()
-    return nodes.values()
+Node = dict[bytes, Any]  # key -> its values, or (a language map) language -> its values
+_TRIPLE_TERM = "the graph holds RDF-star quoted triples, which JSON-LD 1.1 cannot write; export Turtle or N-Triples"
 
 
-def _ordered(nodes: Iterable[dict[str, Any]], compactor: Compactor) -> list[dict[str, Any]]:
-    """:returns: the nodes in one order that depends on the graph alone: the ontology first, then by ``@id``;
-    every list of values sorted too (keys are sorted when the node is written)."""
-    ontology = compactor.iri(OWL + "Ontology")
-    for node in nodes:
-        for value in (*node.values(), *(v for m in node.values() if isinstance(m, dict) and "@id" not in m for v in m.values())):
-            if isinstance(value, list):
-                value.sort(key=_sort_key)
-    return sorted(nodes, key=lambda n: (ontology not in _as_list(n.get("@type")), n["@id"]))
+def _nodes(lines: Iterable[bytes], compactor: Compactor) -> tuple[dict[bytes, Node], set[bytes]]:
+    """:returns: subject -> its values by key, and the subjects that are the ontology.
+    :raises InputError: for an RDF 1.2 triple term, which JSON-LD 1.1 cannot write."""
+    nodes: dict[bytes, Node] = {}
+    ontologies = set()
+    rules, rule, compacted, iri_json = compactor.rules, compactor.rule, compactor.compacted, compactor.iri_json
+    last, node = None, {}
+    for line in lines:
+        if not line:
+            continue
+        s, p, o = line.split(b" ", 2)  # o: the object, then " ."
+        if s != last:  # Oxigraph writes a subject's statements mostly together
+            found_node = nodes.get(s)
+            node = nodes[s] = {} if found_node is None else found_node
+            last = s
+        first = o[0]
+        if first == 34:  # '"': a literal; an N-Triples string is a JSON string
+            quote = o.rindex(b'"')
+            kind, x = o[quote + 1 : -2], o[: quote + 1]
+        elif first == 95:  # '_': a blank node
+            kind, x = BLANK, b'"' + o[:-2] + b'"'
+        elif o[1] == 60:  # '<<': a triple term
+            raise InputError(_TRIPLE_TERM)
+        else:
+            kind = IRI
+            known = compacted.get(o)
+            x = compacted[o] = iri_json(o[:-2]) if known is None else known
+            if p == _TYPE and o == _ONTOLOGY:
+                ontologies.add(s)
+        kinds = rules.get(p)
+        r = kinds.get(kind) if kinds is not None else None
+        key, language, before, after = r if r is not None else rule(p, kind)
+        value = before + x + after if before else x
+        values = node.get(key)
+        if language is not None:
+            if values is None:
+                values = node[key] = {}
+            values.setdefault(language, []).append(value)
+        elif values is None:
+            node[key] = [value]
+        else:
+            values.append(value)
+    return nodes, ontologies
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
+def _one(values: list[bytes]) -> bytes:
+    if len(values) == 1:
+        return values[0]
+    values.sort()
+    return b"[" + b", ".join(values) + b"]"
 
 
-def _sort_key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+def _node_text(identifier: bytes, node: Node) -> bytes:
+    """:returns: one node object: ``@id`` first, then the keys sorted, each list of values sorted."""
+    parts = [b'{"@id": ' + identifier]
+    for key in sorted(node):
+        values = node[key]
+        if values.__class__ is list:
+            parts.append(key + b": " + (values[0] if len(values) == 1 else _one(values)))
+        else:
+            parts.append(key + b": {" + b", ".join(language + b": " + _one(v) for language, v in sorted(values.items())) + b"}")
+    return b", ".join(parts) + b"}"
 
 
-def _lines(nodes: list[dict[str, Any]]) -> bytes:
-    return ",\n".join(json.dumps(node, ensure_ascii=False, sort_keys=True) for node in nodes).encode()
+def _node_lines(lines: Iterable[bytes], compactor: Compactor) -> bytes:
+    """:returns: the node objects of ``lines``, one per line (joined by ``,`` and a newline): the ontology first,
+    then in the order of their ``@id``."""
+    nodes, ontologies = _nodes(lines, compactor)
+    iri_json = compactor.iri_json
+    first: list[bytes] = []
+    texts: list[bytes] = []
+    for subject, node in nodes.items():
+        text = _node_text(iri_json(subject) if subject[0] == 60 else b'"' + subject + b'"', node)
+        (first if subject in ontologies else texts).append(text)
+    first.sort()
+    texts.sort()
+    return b",\n".join(first + texts)
 
 
 def _head(context: dict[str, Any]) -> bytes:
     return b'{\n"@context": ' + json.dumps(context, indent=1, ensure_ascii=False).encode() + b',\n"@graph": [\n'
 
 
-def write(triples: Iterable[ox.Triple], context: dict[str, Any], out: BinaryIO) -> None:
-    """Write ``triples`` as one compact JSON-LD document: the context embedded, one node object per line,
-    in the order of :func:`_ordered` (blank node labels are the caller's: see :func:`spinekg.serialize.relabel`)."""
+def lines_of(triples: Iterable[ox.Triple]) -> Iterator[bytes]:
+    """:returns: the N-Triples lines (without newlines) of ``triples``, as this module reads them."""
+    return (f"{t} .".encode() for t in triples)
+
+
+def write_lines(lines: Iterable[bytes], context: dict[str, Any], out: BinaryIO) -> None:
+    """Write the statements of N-Triples ``lines`` (each one statement without its newline, as Oxigraph writes
+    them; empty lines are skipped) as one compact JSON-LD document: the context embedded, one node
+    object per line. Blank node labels are written as they come.
+
+    :raises InputError: for an RDF 1.2 triple term.
+    """
     compactor = Compactor(context)
-    out.write(_head(context) + _lines(_ordered(_nodes(triples, compactor), compactor)) + b"\n]\n}\n")
+    body = _node_lines(lines, compactor)
+    out.write(_head(context) + body + b"\n]\n}\n")
+
+
+def write(triples: Iterable[ox.Triple], context: dict[str, Any], out: BinaryIO) -> None:
+    """Write ``triples`` as one compact JSON-LD document (:func:`write_lines`; blank node labels are the
+    caller's: see :func:`spinekg.serialize.relabel`)."""
+    write_lines(lines_of(triples), context, out)
+
+
+def write_dataset_lines(
+    graphs: Mapping[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, Iterable[bytes]], context: dict[str, Any], out: BinaryIO
+) -> None:
+    """Write the graphs, each given by its N-Triples lines, as one compact JSON-LD document that keeps the named
+    graphs: each is a graph object (``{"@id": graph, "@graph": [...]}``), in IRI order, and the default graph's
+    nodes follow at the top level.
+
+    :raises InputError: for an RDF 1.2 triple term.
+    """
+    compactor = Compactor(context)
+    parts = []
+    default = b""
+    for name in sorted(graphs, key=lambda g: "" if isinstance(g, ox.DefaultGraph) else g.value):
+        body = _node_lines(graphs[name], compactor)
+        if isinstance(name, ox.DefaultGraph):
+            default = body
+        elif body:
+            identifier = compactor.iri_json(f"<{name.value}>".encode()) if isinstance(name, ox.NamedNode) else _json(f"_:{name.value}")
+            parts.append(b'{"@id": ' + identifier + b', "@graph": [\n' + body + b"\n]}")
+    if default:
+        parts.append(default)
+    out.write(_head(context) + b",\n".join(parts) + b"\n]\n}\n")
 
 
 def write_dataset(quads: Iterable[ox.Quad], context: dict[str, Any], out: BinaryIO) -> None:
-    """Write ``quads`` as one compact JSON-LD document that keeps the named graphs: each is a graph object
-    (``{"@id": graph, "@graph": [...]}``), in IRI order, and the default graph's nodes follow at the top level.
-    Blank nodes are relabelled once over the whole dataset (:func:`spinekg.serialize.relabel_quads`)."""
-    compactor = Compactor(context)
-    graphs: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[ox.Triple]] = defaultdict(list)
-    for quad in relabel_quads(quads):
-        graphs[quad.graph_name].append(quad.triple)
-    parts = []
-    for name in sorted((g for g in graphs if not isinstance(g, ox.DefaultGraph)), key=lambda g: g.value):
-        head = json.dumps({"@id": compactor.node_id(name)}, ensure_ascii=False)[:-1] + ', "@graph": [\n'
-        parts.append(head.encode() + _lines(_ordered(_nodes(graphs[name], compactor), compactor)) + b"\n]}")
-    default = graphs.get(ox.DefaultGraph(), [])
-    if default:
-        parts.append(_lines(_ordered(_nodes(default, compactor), compactor)))
-    out.write(_head(context) + b",\n".join(parts) + b"\n]\n}\n")
+    """Write ``quads`` as :func:`write_dataset_lines` does (blank node labels as they come)."""
+    graphs: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[bytes]] = {}
+    for quad in quads:
+        graphs.setdefault(quad.graph_name, []).append(f"{quad.triple} .".encode())
+    write_dataset_lines(graphs, context, out)

@@ -129,14 +129,18 @@ class PrefixMap:
 
     def __init__(self, prefixes: Mapping[str, str]) -> None:
         self.prefixes = dict(prefixes)
-        self._longest_first = sorted(((ns, p) for p, ns in self.prefixes.items()), key=lambda item: -len(item[0]))
+        self._by_namespace: dict[str, str] = {}
+        for prefix, namespace in self.prefixes.items():
+            self._by_namespace.setdefault(namespace, prefix)
+        longest_first = sorted(self._by_namespace, key=lambda ns: -len(ns))
+        # one match in C instead of a test per namespace: the alternatives are tried longest first, and one
+        # that leaves no local part gives way to the next
+        self._namespace = re.compile("(?:" + "|".join(map(re.escape, longest_first)) + ")(?=.)", re.DOTALL) if longest_first else None
 
     def compress(self, iri: str) -> str | None:
         """:returns: ``prefix:local`` for the longest namespace ``iri`` starts with (local part not empty), else None."""
-        for namespace, prefix in self._longest_first:
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{prefix}:{iri[len(namespace) :]}"
-        return None
+        found = self._namespace.match(iri) if self._namespace else None
+        return None if found is None else f"{self._by_namespace[found.group()]}:{iri[found.end() :]}"
 
     def expand(self, curie: str) -> str | None:
         """:returns: the IRI of ``prefix:local`` for a known prefix, else None."""

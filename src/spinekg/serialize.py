@@ -1,24 +1,23 @@
 """Deterministic serialisation: the same graph gives the same bytes on every run.
 
 Oxigraph gives blank nodes random labels when it parses, and its writers keep
-them and follow the store's order, so two identical builds differed in half
-their N-Triples lines. This module writes every export in one order that
-depends on the graph alone:
+them, so two identical builds differed in half their N-Triples lines. Every
+export here gets stable labels from the graph's structure (:mod:`spinekg.ntriples`,
+linear time, no exponential case) and is written in one order:
 
-- **blank node labels** come from the graph's structure (:func:`blank_labels`):
-  a digest of what a node says (its properties, bottom up) and of where it
-  hangs (the subjects that point at it, top down). The work is linear in the
-  triples that mention blank nodes, with no exponential case: RDF Dataset
-  Canonicalization (RDFC-1.0) is exponential on symmetric blank-node graphs
-  (nine blank nodes, each linked to all others, took Oxigraph 37 s), which a
-  hostile file could use to hang an export. Nodes this digest cannot tell
-  apart get a counter; they differ between runs only when they are in cycles
-  of blank nodes that look alike, which no shipped file has.
-- **N-Triples and N-Quads** (:func:`sorted_lines`): one line per statement, sorted.
-- **Turtle** (:func:`write_turtle`): the ontology header first, then one block
+- **N-Triples and N-Quads** (:mod:`spinekg.export`): the statements without blank
+  nodes in the order Oxigraph keeps them (the order they were loaded in, for the
+  in-memory store; the order of its keys, for an on-disk one), then those with
+  blank nodes, sorted.
+- **Turtle** (:func:`write_turtle_lines`): the ontology header first, then one block
   per subject (named subjects in IRI order), ``a`` first and the predicates in
   IRI order; a blank node used once is written in place (``[ ... ]``) and an
   RDF list as ``( ... )``.
+
+The Turtle writer reads N-Triples lines, the form Oxigraph writes fastest:
+names are compacted once per IRI, and an N-Triples literal is already a Turtle
+literal. :func:`write_turtle`, :func:`blank_labels` and :func:`relabel` do the
+same for pyoxigraph terms.
 
 >>> import io
 >>> a, p, lst = ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"), ox.BlankNode()
@@ -37,106 +36,48 @@ ex:a
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from .namespaces import OWL, RDF, RDF_TYPE, XSD, XSD_STRING, PrefixMap
+from .namespaces import OWL, RDF, RDF_TYPE, XSD, PrefixMap
+from .ntriples import pairs_of, paused_gc, relabelled, stable_labels
 
-__all__ = ["blank_labels", "relabel", "relabel_quads", "sorted_lines", "write_turtle"]
+__all__ = ["blank_labels", "relabel", "relabel_quads", "write_turtle", "write_turtle_lines"]
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-RDF_FIRST, RDF_REST, RDF_NIL = ox.NamedNode(RDF + "first"), ox.NamedNode(RDF + "rest"), ox.NamedNode(RDF + "nil")
-OWL_ONTOLOGY = ox.NamedNode(OWL + "Ontology")
-RDF_LANG_STRING = RDF + "langString"
+_FIRST, _REST, _NIL = (f"<{RDF}{name}>".encode() for name in ("first", "rest", "nil"))
+_TYPE = f"<{RDF_TYPE.value}>".encode()
+_ONTOLOGY = f"<{OWL}Ontology>".encode()
 #: A prefixed name's local part that needs no escape in Turtle (ASCII subset of PN_LOCAL, no trailing dot).
 _LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
 #: Datatypes Turtle writes without quotes, and the lexical forms it reads back as that datatype.
 _BARE = {
-    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
-    XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
-    XSD + "boolean": re.compile(r"true|false"),
+    f"<{XSD}integer>".encode(): re.compile(rb"[+-]?[0-9]+"),
+    f"<{XSD}decimal>".encode(): re.compile(rb"[+-]?[0-9]*\.[0-9]+"),
+    f"<{XSD}boolean>".encode(): re.compile(rb"true|false"),
 }
 _PREFIX = re.compile(r"(?:[A-Za-z](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?)?")
 
 
-def _digest(*parts: str) -> str:
-    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=12).hexdigest()
-
-
-def _mentions_blank(triple: ox.Triple) -> bool:
-    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
-
-
-def _kahn(nodes: Iterable[ox.BlankNode], waits_on: Mapping[ox.BlankNode, list[ox.BlankNode]]) -> list[ox.BlankNode]:
-    """:returns: ``nodes`` ordered so that every node comes after the nodes it waits on; nodes in cycles last."""
-    pending = {n: len(waits_on.get(n, ())) for n in nodes}
-    unblocks: dict[ox.BlankNode, list[ox.BlankNode]] = defaultdict(list)
-    for node, others in waits_on.items():
-        for other in others:
-            unblocks[other].append(node)
-    ready = deque(n for n, count in pending.items() if count == 0)
-    order = []
-    while ready:
-        node = ready.popleft()
-        order.append(node)
-        for later in unblocks[node]:
-            pending[later] -= 1
-            if pending[later] == 0:
-                ready.append(later)
-    done = set(order)
-    return order + [n for n in pending if n not in done]
+def _lines(triples: Iterable[ox.Triple | ox.Quad]) -> list[bytes]:
+    return [f"{t.subject} {t.predicate} {t.object} .".encode() for t in triples]
 
 
 def blank_labels(triples: Sequence[ox.Triple]) -> dict[ox.BlankNode, str]:
-    """:returns: a stable label for every blank node in ``triples`` (those that mention none may be left out).
-
-    A node's label digests its outgoing statements (blank objects by their own
-    digest, computed first) and its incoming ones (blank subjects by their label,
-    computed first); a cycle is cut where it closes.
-    """
-    outgoing: dict[ox.BlankNode, list[ox.Triple]] = defaultdict(list)
-    incoming: dict[ox.BlankNode, list[ox.Triple]] = defaultdict(list)
-    for t in triples:
-        if isinstance(t.subject, ox.BlankNode):
-            outgoing[t.subject].append(t)
-        if isinstance(t.object, ox.BlankNode):
-            incoming[t.object].append(t)
-    nodes = list(dict.fromkeys([*outgoing, *incoming]))
-    content: dict[ox.BlankNode, str] = {}
-    for node in _kahn(nodes, {n: [t.object for t in ts if isinstance(t.object, ox.BlankNode)] for n, ts in outgoing.items()}):
-        content[node] = _digest(*sorted(f"{t.predicate} {_known(t.object, content)}" for t in outgoing[node]))
-    labels: dict[ox.BlankNode, str] = {}
-    for node in _kahn(nodes, {n: [t.subject for t in ts if isinstance(t.subject, ox.BlankNode)] for n, ts in incoming.items()}):
-        labels[node] = _digest(content[node], *sorted(f"{_known(t.subject, labels)} {t.predicate}" for t in incoming[node]))
-    return _untie(labels)
-
-
-def _known(term: Term, digests: Mapping[ox.BlankNode, str]) -> str:
-    """:returns: a term as a digest sees it: a blank node by its digest so far (``_`` where a cycle is cut)."""
-    return digests.get(term, "_") if isinstance(term, ox.BlankNode) else str(term)
-
-
-def _untie(labels: dict[ox.BlankNode, str]) -> dict[ox.BlankNode, str]:
-    """Number the nodes that share a digest (``b<digest>``, ``b<digest>x1``, ...)."""
-    seen: dict[str, int] = defaultdict(int)
-    result = {}
-    for node, digest in sorted(labels.items(), key=lambda item: (item[1], item[0].value)):
-        n = seen[digest]
-        seen[digest] += 1
-        result[node] = f"b{digest}" + (f"x{n}" if n else "")
-    return result
+    """:returns: a stable label for every blank node in ``triples`` that is a subject or an object
+    (:func:`spinekg.ntriples.stable_labels`)."""
+    labels = stable_labels(pairs_of(_lines(triples)))
+    return {ox.BlankNode(old[2:].decode()): new[2:].decode() for old, new in labels.items()}
 
 
 def relabel(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
     """:returns: the triples with their blank nodes relabelled by :func:`blank_labels` (the others pass through as they come)."""
     blank = []
     for triple in triples:
-        if _mentions_blank(triple):
+        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
             blank.append(triple)
         else:
             yield triple
@@ -149,7 +90,7 @@ def relabel_quads(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
     """:returns: the quads with their blank nodes relabelled by :func:`blank_labels` over every graph at once."""
     blank = []
     for quad in quads:
-        if _mentions_blank(quad.triple):
+        if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
             blank.append(quad)
         else:
             yield quad
@@ -158,145 +99,129 @@ def relabel_quads(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
         yield ox.Quad(labels.get(q.subject, q.subject), q.predicate, labels.get(q.object, q.object), q.graph_name)  # type: ignore[arg-type]
 
 
-def sorted_lines(lines: Iterable[bytes], fmt: ox.RdfFormat) -> list[bytes]:
-    """:returns: N-Triples or N-Quads ``lines`` (each ending in a newline) without duplicates, sorted, the
-    lines with blank nodes parsed again and relabelled once over all of them (:func:`blank_labels`)."""
-    plain: set[bytes] = set()
-    blank: list[bytes] = []
-    for line in lines:
-        if b"_:" in line:  # maybe a blank node (or only the text of a literal: relabelling keeps those as they are)
-            blank.append(line)
-        else:
-            plain.add(line)
-    if blank:
-        quads = list(ox.parse(b"".join(blank), fmt))
-        labels = blank_labels(quads)  # a Quad has the subject, predicate and object it reads
-        if len(quads) == len(blank):
-            plain.update(_relabelled(line, quad, labels) for line, quad in zip(blank, quads, strict=True))
-        else:  # not one statement per line: write every line again from its statement
-            plain.update(f"{q} .\n".encode() for q in relabel_quads(quads))
-    return sorted(plain)
-
-
-def _relabelled(line: bytes, quad: ox.Quad, labels: Mapping[ox.BlankNode, str]) -> bytes:
-    """:returns: ``line`` (the statement ``quad`` as Oxigraph wrote it) with its blank nodes' labels replaced in the
-    text, which is much cheaper than writing the statement again; any other shape is written again."""
-    subject, obj = quad.subject, quad.object
-    if isinstance(subject, ox.BlankNode):
-        old = f"_:{subject.value} ".encode()
-        if not line.startswith(old) or isinstance(quad.graph_name, ox.BlankNode):
-            return _written(quad, labels)
-        line = f"_:{labels[subject]} ".encode() + line[len(old) :]
-    if isinstance(obj, ox.BlankNode):
-        old = f" _:{obj.value} ".encode()
-        at = line.rfind(old)
-        if at < 0 or isinstance(quad.graph_name, ox.BlankNode):
-            return _written(quad, labels)
-        line = line[:at] + f" _:{labels[obj]} ".encode() + line[at + len(old) :]
-    return line
-
-
-def _written(quad: ox.Quad, labels: Mapping[ox.BlankNode, str]) -> bytes:
-    def term(node: Term) -> Term:
-        return ox.BlankNode(labels[node]) if isinstance(node, ox.BlankNode) and node in labels else node
-
-    return f"{ox.Quad(term(quad.subject), quad.predicate, term(quad.object), quad.graph_name)} .\n".encode()  # type: ignore[arg-type]
-
-
 class _TurtleWriter:
-    """Renders one graph as Turtle; see the module's docstring for the layout."""
+    """Renders one graph, given as N-Triples lines, as Turtle; see the module's docstring for the layout."""
 
-    def __init__(self, triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) -> None:
+    def __init__(self, lines: Iterable[bytes], prefixes: Mapping[str, str]) -> None:
         self.prefixes = {p: ns for p, ns in prefixes.items() if _PREFIX.fullmatch(p)}
         self._curies = PrefixMap(self.prefixes)
-        self._names: dict[str, str] = {}
-        self.about: dict[Term, list[ox.Triple]] = defaultdict(list)
-        uses: dict[ox.BlankNode, int] = defaultdict(int)
-        for t in relabel(dict.fromkeys(triples)):
-            self.about[t.subject].append(t)
-            if isinstance(t.object, ox.BlankNode):
-                uses[t.object] += 1
+        self._names: dict[bytes, bytes] = {}
+        self.about: dict[bytes, list[tuple[bytes, bytes]]] = {}
+        uses: dict[bytes, int] = defaultdict(int)
+        for line in lines:
+            if not line:
+                continue
+            s, p, o = line.split(b" ", 2)
+            o = o[:-2]
+            statements = self.about.get(s)
+            if statements is None:
+                self.about[s] = [(p, o)]
+            else:
+                statements.append((p, o))
+            if o[0] == 95:  # '_': a blank node
+                uses[o] += 1
         self.inline = {b for b, n in uses.items() if n == 1}
-        self.roots = {s for s in self.about if isinstance(s, ox.BlankNode) and s not in uses}
+        self.roots = {s for s in self.about if s[0] == 95 and s not in uses}
         self._reach_every_inline_node()
         self.lists = self._lists()
 
     def _reach_every_inline_node(self) -> None:
         """A blank node written in place must hang below a subject written as a block; label those that do not
         (a cycle of blank nodes each used once)."""
-        reached: set[ox.BlankNode] = set()
+        reached: set[bytes] = set()
         todo = [s for s in self.about if s not in self.inline]
         while todo or len(reached) < len(self.inline):
             if not todo:  # an unreached cycle: write one of its nodes as a block of its own
-                start = min((b for b in self.inline if b not in reached), key=lambda b: b.value)
+                start = min(b for b in self.inline if b not in reached)
                 self.inline.discard(start)
                 todo.append(start)
-            for t in self.about.get(todo.pop(), ()):
-                if t.object in self.inline and t.object not in reached:
-                    reached.add(t.object)  # type: ignore[arg-type]
-                    todo.append(t.object)
+            for _, o in self.about.get(todo.pop(), ()):
+                if o in self.inline and o not in reached:
+                    reached.add(o)
+                    todo.append(o)
 
-    def _lists(self) -> set[ox.BlankNode]:
+    def _lists(self) -> set[bytes]:
         """:returns: the nodes of well-formed lists that can be written as ``( ... )``: each is written in place
         and says exactly ``rdf:first`` and ``rdf:rest``, and the chain ends in ``rdf:nil``."""
-        known: dict[Term, bool] = {RDF_NIL: True}
+        known: dict[bytes, bool] = {_NIL: True}
         for start in self.about:
-            chain: dict[Term, None] = {}
-            node: Term = start
+            chain: dict[bytes, None] = {}
+            node = start
             while node not in known and node not in chain and self._list_shaped(node):
                 chain[node] = None
-                node = next(t.object for t in self.about[node] if t.predicate == RDF_REST)
+                node = next(o for p, o in self.about[node] if p == _REST)
             ok = known.get(node, False) and node not in chain
             known.update(dict.fromkeys(chain, ok))
             known.setdefault(node, False)
-        return {n for n, ok in known.items() if ok and isinstance(n, ox.BlankNode)}
+        return {n for n, ok in known.items() if ok and n[0] == 95}
 
-    def _list_shaped(self, node: Term) -> bool:
+    def _list_shaped(self, node: bytes) -> bool:
         props = self.about.get(node, ())
-        return node in self.inline and len(props) == 2 and {t.predicate for t in props} == {RDF_FIRST, RDF_REST}
+        return node in self.inline and len(props) == 2 and {p for p, _ in props} == {_FIRST, _REST}
 
-    def name(self, iri: ox.NamedNode) -> str:
-        found = self._names.get(iri.value)
+    def name(self, iri: bytes) -> bytes:
+        """:returns: an N-Triples IRI as Turtle writes it: a prefixed name where one fits, else as it is."""
+        found = self._names.get(iri)
         if found is None:
-            curie = self._curies.compress(iri.value)
-            found = self._names[iri.value] = curie if curie and _LOCAL.fullmatch(curie.partition(":")[2]) else str(iri)
+            curie = self._curies.compress(iri[1:-1].decode())
+            found = self._names[iri] = curie.encode() if curie and _LOCAL.fullmatch(curie.partition(":")[2]) else iri
         return found
 
-    def term(self, obj: Term, depth: int) -> str:
-        if isinstance(obj, ox.NamedNode):
-            return self.name(obj)
-        if isinstance(obj, ox.Literal):
-            quoted = str(ox.Literal(obj.value))
-            if obj.datatype.value in _BARE and _BARE[obj.datatype.value].fullmatch(obj.value):
-                return obj.value
-            if obj.language:
-                return f"{quoted}@{obj.language}"
-            return quoted if obj.datatype.value in (XSD_STRING, RDF_LANG_STRING) else f"{quoted}^^{self.name(obj.datatype)}"
-        if isinstance(obj, ox.BlankNode):
+    def term(self, obj: bytes, depth: int) -> bytes:
+        first = obj[0]
+        if first == 34:  # '"': a literal, written in N-Triples as Turtle writes it, but for its datatype's name
+            quote = obj.rindex(b'"')
+            if obj[quote + 1 : quote + 3] != b"^^":
+                return obj
+            datatype = obj[quote + 3 :]
+            bare = _BARE.get(datatype)
+            if bare is not None and bare.fullmatch(obj, 1, quote):
+                return obj[1:quote]
+            return obj[: quote + 3] + self.name(datatype)
+        if first == 95:
             if obj in self.lists:
-                return "( " + " ".join(self.term(item, depth) for item in self._items(obj)) + " )"
+                return b"( " + b" ".join(self.term(item, depth) for item in self._items(obj)) + b" )"
             if obj in self.inline:
                 body = self.properties(obj, depth + 1)
-                return f"[\n{body}\n{'    ' * depth}]" if body else "[]"
-            return f"_:{obj.value}"
-        return f"<< {self.term(obj.subject, depth)} {self.name(obj.predicate)} {self.term(obj.object, depth)} >>"
+                return b"[\n" + body + b"\n" + b"    " * depth + b"]" if body else b"[]"
+            return obj
+        return obj if obj[1] == 60 else self.name(obj)  # an RDF 1.2 triple term is written as N-Triples writes it
 
-    def _items(self, node: ox.BlankNode) -> Iterator[Term]:
-        while node != RDF_NIL:
-            props = {t.predicate: t.object for t in self.about[node]}
-            yield props[RDF_FIRST]
-            node = props[RDF_REST]  # type: ignore[assignment]
+    def _items(self, node: bytes) -> Iterator[bytes]:
+        while node != _NIL:
+            props = dict(self.about[node])
+            yield props[_FIRST]
+            node = props[_REST]
 
-    def properties(self, subject: Term, depth: int) -> str:
+    def properties(self, subject: bytes, depth: int) -> bytes:
         """:returns: the predicate-object list of ``subject``, one predicate per line, indented to ``depth``."""
-        by_predicate: dict[ox.NamedNode, list[str]] = defaultdict(list)
-        for t in self.about.get(subject, ()):
-            by_predicate[t.predicate].append(self.term(t.object, depth))
-        order = sorted(by_predicate, key=lambda p: (p != RDF_TYPE, p.value))
-        indent = "    " * depth
-        return " ;\n".join(f"{indent}{'a' if p == RDF_TYPE else self.name(p)} {' , '.join(sorted(by_predicate[p]))}" for p in order)
+        by_predicate: dict[bytes, list[bytes]] = {}
+        names, term = self._names, self.term
+        for p, o in self.about.get(subject, ()):
+            if o[0] == 60 and o[1] != 60:  # an IRI
+                text = names.get(o) or self.name(o)
+            elif o[0] == 34 and o[-1] != 62:  # a literal without a datatype: as N-Triples writes it
+                text = o
+            else:
+                text = term(o, depth)
+            found = by_predicate.get(p)
+            if found is None:
+                by_predicate[p] = [text]
+            else:
+                found.append(text)
+        indent = b"    " * depth
+        lines = []
+        for p in sorted(by_predicate, key=self._order):
+            objects = by_predicate[p]
+            if len(objects) > 1:
+                objects.sort()
+            lines.append(indent + (b"a" if p == _TYPE else names.get(p) or self.name(p)) + b" " + b" , ".join(objects))
+        return b" ;\n".join(lines)
 
-    def blocks(self) -> Iterator[str]:
+    def _order(self, predicate: bytes) -> tuple[bool, bytes]:
+        return predicate != _TYPE, predicate[1:-1]
+
+    def blocks(self) -> Iterator[bytes]:
         """:returns: the statements, one block per subject: the ontology first, named subjects in IRI order, then
         blank nodes that nothing points at (``[ ... ] .``, in the order of their text), then labelled ones."""
         rendered = []
@@ -305,21 +230,32 @@ class _TurtleWriter:
                 continue
             body = self.properties(s, 1)
             if s in self.roots:
-                text = f"[\n{body}\n] .\n"
+                text = b"[\n" + body + b"\n] .\n"
                 rendered.append(((2, text), text))
             else:
-                header = any(t.predicate == RDF_TYPE and t.object == OWL_ONTOLOGY for t in self.about[s])
+                header = (_TYPE, _ONTOLOGY) in self.about[s]
                 head = self.term(s, 0)
-                rank = 0 if header else 1 if isinstance(s, ox.NamedNode) else 3
-                rendered.append(((rank, s.value if isinstance(s, ox.NamedNode) else head), f"{head}\n{body} .\n"))
-        for _, text in sorted(rendered):
+                rank = 0 if header else 1 if s[0] == 60 else 3
+                rendered.append(((rank, s[1:-1] if s[0] == 60 else head), head + b"\n" + body + b" .\n"))
+        rendered.sort()
+        for _, text in rendered:
             yield text
 
 
-def write_turtle(triples: Iterable[ox.Triple], out: BinaryIO, prefixes: Mapping[str, str]) -> None:
-    """Write ``triples`` (duplicates dropped) as Turtle in the layout of the module's docstring."""
-    writer = _TurtleWriter(triples, prefixes)
+def write_turtle_lines(lines: Iterable[bytes], out: BinaryIO, prefixes: Mapping[str, str]) -> None:
+    """Write the statements of N-Triples ``lines`` (each one statement without its newline, as Oxigraph writes
+    them, with no duplicates; empty lines are skipped) as Turtle in the layout of the module's docstring."""
+    writer = _TurtleWriter(lines, prefixes)
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(writer.prefixes.items()))
     out.write((header + "\n").encode("utf-8"))
-    for block in writer.blocks():
-        out.write(block.encode("utf-8") + b"\n")
+    out.write(b"".join(block + b"\n" for block in writer.blocks()))
+
+
+def write_turtle(triples: Iterable[ox.Triple], out: BinaryIO, prefixes: Mapping[str, str]) -> None:
+    """Write ``triples`` (duplicates dropped, blank nodes relabelled) as :func:`write_turtle_lines` does."""
+    with paused_gc():
+        lines = list(dict.fromkeys(_lines(triples)))
+        pairs = pairs_of(lines)
+        blank = set(relabelled(pairs, stable_labels(pairs)))
+        old = {s + b" " + rest + b" ." for s, rest in pairs}
+        write_turtle_lines([line for line in lines if line not in old] + sorted(blank), out, prefixes)
