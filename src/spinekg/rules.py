@@ -32,7 +32,7 @@ from .errors import ReasonerTimeoutError
 from .namespaces import OWL, RDF_TYPE
 from .queries import PreparedQuery, catalogue
 
-__all__ = ["ORDER", "Violation", "materialise", "unreadable", "unsupported", "violations"]
+__all__ = ["ORDER", "Violation", "materialise", "scratch_graphs", "unreadable", "unsupported", "violations"]
 
 MIN_CARDINALITY, INTERSECTION = "min-cardinality", "cls-int1"
 #: The order of the rules in a round: properties first, then the classes that read them.
@@ -97,7 +97,7 @@ def materialise(store: ox.Store, target: ox.NamedNode, links: Iterable[ox.Triple
     :raises ReasonerTimeoutError: past ``deadline``.
     """
     fixed = _Fixed(_distinct(store), _intersections(store))
-    first, second, schema = (ox.NamedNode(f"{target.value}/{name}") for name in ("round-a", "round-b", "schema"))
+    first, second, schema = scratch_graphs(target)
     for graph in (first, second, schema):
         store.remove_graph(graph)
     try:
@@ -117,6 +117,11 @@ def materialise(store: ox.Store, target: ox.NamedNode, links: Iterable[ox.Triple
     finally:
         for graph in (first, second, schema):
             store.remove_graph(graph)
+
+
+def scratch_graphs(target: ox.NamedNode) -> tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode]:
+    """:returns: the scratch graphs :func:`materialise` uses while it adds to ``target`` (two rounds', the links)."""
+    return ox.NamedNode(target.value + "/round-a"), ox.NamedNode(target.value + "/round-b"), ox.NamedNode(target.value + "/schema")
 
 
 def _round(
