@@ -9,7 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from spinekg import resources
-from spinekg.validate import validate, validate_files
+from spinekg.validate import Engine, validate, validate_files
 
 FIXTURES = Path(__file__).parent / "resources" / "shapes"
 SHAPES = sorted(
@@ -20,8 +20,8 @@ SHAPES = sorted(
 )
 
 
-def _report(fixture: Path, shapes: list[Path] | None = None):
-    return validate_files([FIXTURES / "base.ttl", fixture], shapes=shapes)
+def _report(fixture: Path, shapes: list[Path] | None = None, engine: Engine = Engine.AUTO):
+    return validate_files([FIXTURES / "base.ttl", fixture], shapes=shapes, engine=engine)
 
 
 def test_every_shape_has_fixtures_and_every_fixture_a_shape():
@@ -63,7 +63,8 @@ def test_shipped_data_conforms(kg):
     assert report.checked_triples > 2000
 
 
-def test_every_result_carries_its_component_path_and_value(tmp_path):
+@pytest.mark.parametrize("engine", [Engine.BUILTIN, Engine.PYSHACL])
+def test_every_result_carries_its_component_path_and_value(tmp_path, engine):
     """A value such as 0 is reported (it is falsy in rdflib), and a path that is not a predicate is written as SPARQL."""
     data = tmp_path / "nerve.ttl"
     data.write_text(
@@ -73,7 +74,7 @@ def test_every_result_carries_its_component_path_and_value(tmp_path):
         "kg:vc a skg:VertebralColumn .\n",
         encoding="utf-8",
     )
-    found = {(v.path.rsplit("/", 1)[-1], v.component): v for v in _report(data).violations if v.component != "check"}
+    found = {(v.path.rsplit("/", 1)[-1], v.component): v for v in _report(data, engine=engine).violations if v.component != "check"}
     assert found[("segmentIndex", "sh:MinInclusiveConstraintComponent")].value == "0"
     assert ("partOf>", "sh:MinCountConstraintComponent") in found
     assert found[("partOf>", "sh:MinCountConstraintComponent")].path == "^<https://w3id.org/spinekg/ontology/partOf>"

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..build import build
 from ..export import WRITER_FUNCTIONS, ExportFormat, export_graph
 from ..publisher import Publisher
-from ..validate import ValidationReport, validate_files
+from ..validate import Engine, ValidationReport, validate_files
 from .common import add_graph_options, emit, is_stdout, load_graph
 
 
@@ -25,6 +25,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="RDF files to validate instead of the packaged graph (the ontology is always included)",
     )
     p.add_argument("--format", "-f", choices=["text", "json"], default="text")
+    p.add_argument(
+        "--shapes",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="a SHACL shapes file (Turtle) instead of the packaged shapes; repeatable",
+    )
+    p.add_argument(
+        "--engine",
+        choices=[e.value for e in Engine],
+        default=Engine.AUTO.value,
+        help="SHACL engine: builtin (checks the store in place), pyshacl (the reference), or auto (default: builtin, "
+        "pyshacl for shapes builtin does not evaluate)",
+    )
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("export", help="export the graph as Turtle, N-Triples, N-Quads or JSON-LD")
@@ -51,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate and print a report; exit 1 when the data does not conform."""
-    report = validate_files(args.paths)
+    report = validate_files(args.paths, args.shapes, engine=args.engine)
     emit(_report_json(report) if args.format == "json" else _report_text(report), None)
     return 0 if report.conforms else 1
 
