@@ -220,3 +220,18 @@ def test_a_blank_node_in_two_graphs_keeps_one_label_in_nquads_and_the_dataset():
     assert len(back) == 2 and back[0].subject == back[1].object and back[0].subject.value != node.value
     document = _dataset_export(kg)
     assert {g["@id"] for g in document["@graph"]} == {ex + "g1", ex + "g2"}
+
+
+def test_a_list_of_blank_nodes_is_written_as_a_collection_whatever_the_order_of_its_statements():
+    ex, rdf = "http://example.org/", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    a, p, q, cell, item = ox.NamedNode(ex + "a"), ox.NamedNode(ex + "p"), ox.NamedNode(ex + "q"), ox.BlankNode(), ox.BlankNode()
+    triples = [
+        ox.Triple(a, p, cell),
+        ox.Triple(cell, ox.NamedNode(rdf + "rest"), ox.NamedNode(rdf + "nil")),
+        ox.Triple(cell, ox.NamedNode(rdf + "first"), item),
+        ox.Triple(item, q, ox.Literal("x")),
+    ]
+    for order in (triples, triples[::-1]):
+        out = io.BytesIO()
+        write_turtle(order, out, {"ex": ex})
+        assert out.getvalue().endswith(b'ex:a\n    ex:p ( [\n        ex:q "x"\n    ] ) .\n\n'), out.getvalue()

@@ -1,8 +1,11 @@
 """Serialise the graph: the writer registry (format -> writer) and atomic export to a file.
 
-Every format is written in one order that depends on the graph alone, so two
-runs give the same bytes (:mod:`spinekg.serialize`: stable blank node labels,
-sorted N-Triples and N-Quads, Turtle with one block per subject). Compact
+Two runs over the same sources give the same bytes (:mod:`spinekg.serialize`):
+blank nodes get labels from the graph's structure; Turtle and JSON-LD are
+written in an order that depends on the graph alone, N-Triples and N-Quads in
+the order Oxigraph keeps the statements, those with blank nodes last. Every
+writer starts from the N-Triples text Oxigraph writes in Rust
+(:mod:`spinekg.ntriples`), not from a Python object per statement. Compact
 JSON-LD with the shipped context, of the union graph or of the dataset with its
 named graphs, comes from :mod:`spinekg.jsonld`, the article page's schema.org
 JSON-LD from :mod:`spinekg.schemaorg`. As in sssom-py, :data:`WRITER_FUNCTIONS` is the one list
@@ -32,7 +35,7 @@ from .atomic import atomic_write
 from .errors import InputError, SpinekgError, UnknownNameError
 from .graph import CARDINALITIES, GraphName, KnowledgeGraph
 from .namespaces import prefix_map, shipped_context
-from .ntriples import paused_gc, relabelled, split_blank, stable_labels
+from .ntriples import blank_pairs, paused_gc, relabelled, split_blank, stable_labels
 from .publisher import Publisher
 from .reason import infer
 from .serialize import write_turtle_lines
@@ -61,8 +64,8 @@ class Writer(Protocol):
 def _turtle(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
     """Write the union graph as Turtle: one block per subject, the ontology first (:func:`spinekg.serialize.write_turtle`)."""
     with paused_gc():
-        plain, blank = _stable(_union_text(kg, include_inferred), sort=False)
-        write_turtle_lines(_lines(plain, blank), out, prefix_map())
+        text = _union_text(kg, include_inferred)
+        write_turtle_lines(text.split(b"\n"), out, prefix_map(), stable_labels(blank_pairs(text)))
 
 
 #: A cardinality typed ``xsd:integer`` in a line Oxigraph wrote (see :func:`spinekg.graph.as_written`).
@@ -111,13 +114,6 @@ def _on_disk(kg: KnowledgeGraph) -> bool:
     return kg.directory is not None
 
 
-def _lines(plain: list[memoryview], blank: list[bytes]) -> list[bytes]:
-    """:returns: every line (without newlines; some empty)."""
-    lines = b"".join(plain).split(b"\n")
-    lines += blank
-    return lines
-
-
 def _ntriples(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
     """Write the union graph as N-Triples: the lines without blank nodes in the order Oxigraph keeps them, then the
     others, with stable labels (:func:`_on_disk`)."""
@@ -153,16 +149,16 @@ def _nquads(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False
 def _jsonld(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
     """Write the union graph as compact JSON-LD with the shipped ``@context``."""
     with paused_gc():
-        plain, blank = _stable(_union_text(kg, include_inferred), sort=False)
-        jsonld.write_lines(_lines(plain, blank), shipped_context(), out)
+        text = _union_text(kg, include_inferred)
+        jsonld.write_lines(text.split(b"\n"), shipped_context(), out, stable_labels(blank_pairs(text)))
 
 
 def _jsonld_dataset(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False) -> None:
     """Write every named graph as a named graph of one compact JSON-LD document."""
     with paused_gc():
-        texts = _graph_texts(kg, include_inferred, sort=False)
-        graphs = {g: _lines(plain, blank) for g, (plain, blank) in texts.items()}
-        jsonld.write_dataset_lines(graphs, shipped_context(), out)
+        texts = {g: _graph_text(kg, g).getvalue() for g in kg.graphs(include_inferred=include_inferred)}
+        labels = stable_labels(pair for text in texts.values() for pair in blank_pairs(text))
+        jsonld.write_dataset_lines({g: text.split(b"\n") for g, text in texts.items()}, shipped_context(), out, labels)
 
 
 def _schemaorg(kg: KnowledgeGraph, out: BinaryIO, *, include_inferred: bool = False, publisher: Publisher | None = None) -> None:

@@ -173,27 +173,29 @@ Node = dict[bytes, Any]  # key -> its values, or (a language map) language -> it
 _TRIPLE_TERM = "the graph holds RDF-star quoted triples, which JSON-LD 1.1 cannot write; export Turtle or N-Triples"
 
 
-def _nodes(lines: Iterable[bytes], compactor: Compactor) -> tuple[dict[bytes, Node], set[bytes]]:
-    """:returns: subject -> its values by key, and the subjects that are the ontology.
+def _nodes(lines: Iterable[bytes], compactor: Compactor, labels: Mapping[bytes, bytes]) -> tuple[dict[bytes, Node], set[bytes]]:
+    """:returns: subject -> its values by key, and the subjects that are the ontology; blank nodes get their
+    labels from ``labels`` where it has them.
     :raises InputError: for an RDF 1.2 triple term, which JSON-LD 1.1 cannot write."""
     nodes: dict[bytes, Node] = {}
     ontologies = set()
     rules, rule, compacted, iri_json = compactor.rules, compactor.rule, compactor.compacted, compactor.iri_json
-    last, node = None, {}
+    last, subject, node = None, b"", {}
     for line in lines:
         if not line:
             continue
         s, p, o = line.split(b" ", 2)  # o: the object, then " ."
         if s != last:  # Oxigraph writes a subject's statements mostly together
-            found_node = nodes.get(s)
-            node = nodes[s] = {} if found_node is None else found_node
             last = s
+            subject = labels.get(s, s) if s[0] == 95 else s
+            found_node = nodes.get(subject)
+            node = nodes[subject] = {} if found_node is None else found_node
         first = o[0]
         if first == 34:  # '"': a literal; an N-Triples string is a JSON string
             quote = o.rindex(b'"')
             kind, x = o[quote + 1 : -2], o[: quote + 1]
         elif first == 95:  # '_': a blank node
-            kind, x = BLANK, b'"' + o[:-2] + b'"'
+            kind, x = BLANK, b'"' + labels.get(o[:-2], o[:-2]) + b'"'
         elif o[1] == 60:  # '<<': a triple term
             raise InputError(_TRIPLE_TERM)
         else:
@@ -201,7 +203,7 @@ def _nodes(lines: Iterable[bytes], compactor: Compactor) -> tuple[dict[bytes, No
             known = compacted.get(o)
             x = compacted[o] = iri_json(o[:-2]) if known is None else known
             if p == _TYPE and o == _ONTOLOGY:
-                ontologies.add(s)
+                ontologies.add(subject)
         kinds = rules.get(p)
         r = kinds.get(kind) if kinds is not None else None
         key, language, before, after = r if r is not None else rule(p, kind)
@@ -237,10 +239,10 @@ def _node_text(identifier: bytes, node: Node) -> bytes:
     return b", ".join(parts) + b"}"
 
 
-def _node_lines(lines: Iterable[bytes], compactor: Compactor) -> bytes:
+def _node_lines(lines: Iterable[bytes], compactor: Compactor, labels: Mapping[bytes, bytes]) -> bytes:
     """:returns: the node objects of ``lines``, one per line (joined by ``,`` and a newline): the ontology first,
     then in the order of their ``@id``."""
-    nodes, ontologies = _nodes(lines, compactor)
+    nodes, ontologies = _nodes(lines, compactor, labels)
     iri_json = compactor.iri_json
     first: list[bytes] = []
     texts: list[bytes] = []
@@ -261,15 +263,16 @@ def lines_of(triples: Iterable[ox.Triple]) -> Iterator[bytes]:
     return (f"{t} .".encode() for t in triples)
 
 
-def write_lines(lines: Iterable[bytes], context: dict[str, Any], out: BinaryIO) -> None:
+def write_lines(lines: Iterable[bytes], context: dict[str, Any], out: BinaryIO, labels: Mapping[bytes, bytes] | None = None) -> None:
     """Write the statements of N-Triples ``lines`` (each one statement without its newline, as Oxigraph writes
     them; empty lines are skipped) as one compact JSON-LD document: the context embedded, one node
-    object per line. Blank node labels are written as they come.
+    object per line. Blank nodes get their labels from ``labels`` (``_:old`` -> ``_:new``, see
+    :func:`spinekg.ntriples.stable_labels`) where it has them.
 
     :raises InputError: for an RDF 1.2 triple term.
     """
     compactor = Compactor(context)
-    body = _node_lines(lines, compactor)
+    body = _node_lines(lines, compactor, labels or {})
     out.write(_head(context) + body + b"\n]\n}\n")
 
 
@@ -280,11 +283,14 @@ def write(triples: Iterable[ox.Triple], context: dict[str, Any], out: BinaryIO) 
 
 
 def write_dataset_lines(
-    graphs: Mapping[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, Iterable[bytes]], context: dict[str, Any], out: BinaryIO
+    graphs: Mapping[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, Iterable[bytes]],
+    context: dict[str, Any],
+    out: BinaryIO,
+    labels: Mapping[bytes, bytes] | None = None,
 ) -> None:
     """Write the graphs, each given by its N-Triples lines, as one compact JSON-LD document that keeps the named
     graphs: each is a graph object (``{"@id": graph, "@graph": [...]}``), in IRI order, and the default graph's
-    nodes follow at the top level.
+    nodes follow at the top level. Blank nodes are labelled as :func:`write_lines` does.
 
     :raises InputError: for an RDF 1.2 triple term.
     """
@@ -292,11 +298,15 @@ def write_dataset_lines(
     parts = []
     default = b""
     for name in sorted(graphs, key=lambda g: "" if isinstance(g, ox.DefaultGraph) else g.value):
-        body = _node_lines(graphs[name], compactor)
+        body = _node_lines(graphs[name], compactor, labels or {})
         if isinstance(name, ox.DefaultGraph):
             default = body
         elif body:
-            identifier = compactor.iri_json(f"<{name.value}>".encode()) if isinstance(name, ox.NamedNode) else _json(f"_:{name.value}")
+            if isinstance(name, ox.NamedNode):
+                identifier = compactor.iri_json(f"<{name.value}>".encode())
+            else:
+                blank = f"_:{name.value}".encode()
+                identifier = b'"' + (labels or {}).get(blank, blank) + b'"'
             parts.append(b'{"@id": ' + identifier + b', "@graph": [\n' + body + b"\n]}")
     if default:
         parts.append(default)

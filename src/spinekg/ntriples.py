@@ -44,7 +44,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
-__all__ = ["BLANK", "Pair", "blank_object", "pairs_of", "paused_gc", "relabelled", "split_blank", "stable_labels"]
+__all__ = ["BLANK", "Pair", "blank_object", "blank_pairs", "pairs_of", "paused_gc", "relabelled", "split_blank", "stable_labels"]
 
 BLANK = b"_:"
 #: A statement that mentions a blank node: its subject and the rest of its line ("predicate object", no " .").
@@ -97,6 +97,18 @@ def split_blank(text: bytes) -> tuple[list[memoryview], list[Pair]]:
         at = match.end()
     kept.append(plain[at:])
     return [piece for piece in kept if piece], pairs
+
+
+def blank_pairs(text: bytes) -> list[Pair]:
+    """:returns: the statements of N-Triples ``text`` (starting with a newline) that mention a blank node as
+    subject or object, as pairs (blank subjects first), leaving the text as it is."""
+    pairs: list[Pair] = _BLANK_SUBJECT.findall(text)
+    for match in _BLANK_OBJECT.finditer(text):
+        start = text.rfind(b"\n", 0, match.start()) + 1
+        if text[start : start + 2] != BLANK:
+            subject, rest = text[start : match.end() - 3].split(b" ", 1)
+            pairs.append((subject, rest))
+    return pairs
 
 
 def pairs_of(lines: Iterable[bytes]) -> list[Pair]:

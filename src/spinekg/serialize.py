@@ -44,7 +44,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from .namespaces import OWL, RDF, RDF_TYPE, XSD, PrefixMap
-from .ntriples import pairs_of, paused_gc, relabelled, stable_labels
+from .ntriples import pairs_of, paused_gc, stable_labels
 
 __all__ = ["blank_labels", "relabel", "relabel_quads", "write_turtle", "write_turtle_lines"]
 
@@ -102,49 +102,57 @@ def relabel_quads(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
 class _TurtleWriter:
     """Renders one graph, given as N-Triples lines, as Turtle; see the module's docstring for the layout."""
 
-    def __init__(self, lines: Iterable[bytes], prefixes: Mapping[str, str]) -> None:
+    def __init__(self, lines: Iterable[bytes], prefixes: Mapping[str, str], labels: Mapping[bytes, bytes]) -> None:
         self.prefixes = {p: ns for p, ns in prefixes.items() if _PREFIX.fullmatch(p)}
         self._curies = PrefixMap(self.prefixes)
         self._names: dict[bytes, bytes] = {}
         self.about: dict[bytes, list[tuple[bytes, bytes]]] = {}
+        self.header: set[bytes] = set()  # subjects that are an owl:Ontology
         uses: dict[bytes, int] = defaultdict(int)
+        parent: dict[bytes, bytes] = {}  # a blank node -> a subject that names it
+        starts: list[bytes] = []  # blank subjects with an rdf:first: maybe lists
+        about, last, subject, statements = self.about, None, b"", []
         for line in lines:
             if not line:
                 continue
             s, p, o = line.split(b" ", 2)
             o = o[:-2]
-            statements = self.about.get(s)
-            if statements is None:
-                self.about[s] = [(p, o)]
-            else:
-                statements.append((p, o))
+            if s != last:  # Oxigraph writes a subject's statements mostly together
+                last, subject = s, labels.get(s, s) if s[0] == 95 else s
+                found = about.get(subject)
+                statements = about[subject] = [] if found is None else found
             if o[0] == 95:  # '_': a blank node
+                o = labels.get(o, o)
                 uses[o] += 1
+                parent[o] = subject
+            elif p == _TYPE and o == _ONTOLOGY:
+                self.header.add(subject)
+            statements.append((p, o))
+            if p == _FIRST:
+                starts.append(subject)
         self.inline = {b for b, n in uses.items() if n == 1}
-        self.roots = {s for s in self.about if s[0] == 95 and s not in uses}
-        self._reach_every_inline_node()
-        self.lists = self._lists()
+        self.roots = {s for s in about if s[0] == 95 and s not in uses}
+        self._reach_every_inline_node(parent)
+        self.lists = self._lists(starts)
 
-    def _reach_every_inline_node(self) -> None:
+    def _reach_every_inline_node(self, parent: Mapping[bytes, bytes]) -> None:
         """A blank node written in place must hang below a subject written as a block; label those that do not
-        (a cycle of blank nodes each used once)."""
+        (a cycle of blank nodes each used once): walk up from each node written in place."""
         reached: set[bytes] = set()
-        todo = [s for s in self.about if s not in self.inline]
-        while todo or len(reached) < len(self.inline):
-            if not todo:  # an unreached cycle: write one of its nodes as a block of its own
-                start = min(b for b in self.inline if b not in reached)
-                self.inline.discard(start)
-                todo.append(start)
-            for _, o in self.about.get(todo.pop(), ()):
-                if o in self.inline and o not in reached:
-                    reached.add(o)
-                    todo.append(o)
+        for node in sorted(self.inline):
+            path: list[bytes] = []
+            while node in self.inline and node not in reached and node not in path:
+                path.append(node)
+                node = parent[node]
+            if node in path:  # an unreached cycle: write one of its nodes as a block of its own
+                self.inline.discard(min(path[path.index(node) :]))
+            reached.update(path)
 
-    def _lists(self) -> set[bytes]:
+    def _lists(self, starts: Iterable[bytes]) -> set[bytes]:
         """:returns: the nodes of well-formed lists that can be written as ``( ... )``: each is written in place
         and says exactly ``rdf:first`` and ``rdf:rest``, and the chain ends in ``rdf:nil``."""
         known: dict[bytes, bool] = {_NIL: True}
-        for start in self.about:
+        for start in starts:
             chain: dict[bytes, None] = {}
             node = start
             while node not in known and node not in chain and self._list_shaped(node):
@@ -233,7 +241,7 @@ class _TurtleWriter:
                 text = b"[\n" + body + b"\n] .\n"
                 rendered.append(((2, text), text))
             else:
-                header = (_TYPE, _ONTOLOGY) in self.about[s]
+                header = s in self.header
                 head = self.term(s, 0)
                 rank = 0 if header else 1 if s[0] == 60 else 3
                 rendered.append(((rank, s[1:-1] if s[0] == 60 else head), head + b"\n" + body + b" .\n"))
@@ -242,10 +250,13 @@ class _TurtleWriter:
             yield text
 
 
-def write_turtle_lines(lines: Iterable[bytes], out: BinaryIO, prefixes: Mapping[str, str]) -> None:
+def write_turtle_lines(
+    lines: Iterable[bytes], out: BinaryIO, prefixes: Mapping[str, str], labels: Mapping[bytes, bytes] | None = None
+) -> None:
     """Write the statements of N-Triples ``lines`` (each one statement without its newline, as Oxigraph writes
-    them, with no duplicates; empty lines are skipped) as Turtle in the layout of the module's docstring."""
-    writer = _TurtleWriter(lines, prefixes)
+    them, with no duplicates; empty lines are skipped) as Turtle in the layout of the module's docstring, blank
+    nodes relabelled by ``labels`` (``_:old`` -> ``_:new``, see :func:`spinekg.ntriples.stable_labels`)."""
+    writer = _TurtleWriter(lines, prefixes, labels or {})
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(writer.prefixes.items()))
     out.write((header + "\n").encode("utf-8"))
     out.write(b"".join(block + b"\n" for block in writer.blocks()))
@@ -255,7 +266,4 @@ def write_turtle(triples: Iterable[ox.Triple], out: BinaryIO, prefixes: Mapping[
     """Write ``triples`` (duplicates dropped, blank nodes relabelled) as :func:`write_turtle_lines` does."""
     with paused_gc():
         lines = list(dict.fromkeys(_lines(triples)))
-        pairs = pairs_of(lines)
-        blank = set(relabelled(pairs, stable_labels(pairs)))
-        old = {s + b" " + rest + b" ." for s, rest in pairs}
-        write_turtle_lines([line for line in lines if line not in old] + sorted(blank), out, prefixes)
+        write_turtle_lines(lines, out, prefixes, stable_labels(pairs_of(lines)))
