@@ -247,7 +247,8 @@ def run(store: ox.Store, text: str, bindings: Mapping[str, Term] | None = None, 
     The default graph is the union of the store's graphs, unless the query names its own
     dataset (``FROM``, ``FROM NAMED``): then that is used, as SPARQL says.
 
-    :param bindings: parameter values as RDF terms (bound, never spliced into the text).
+    :param bindings: parameter values as RDF terms: substitutions, and for SELECT and ASK also a ``VALUES``
+        block written from the terms (:func:`bind_values`); nothing a user typed is spliced into the text.
     :param allow_service: let ``SERVICE`` reach other servers over the network (refused otherwise).
     :raises QuerySyntaxError: when the text does not parse or fails while it runs (rows included).
     :raises InputError: for ``SERVICE`` without ``allow_service``.
@@ -258,6 +259,11 @@ def run(store: ox.Store, text: str, bindings: Mapping[str, Term] | None = None, 
     substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
         ox.Variable(k): v for k, v in (bindings or {}).items()
     }
+    if bindings and not {"CONSTRUCT", "DESCRIBE"} & words:
+        # Oxigraph plans a query before it applies substitutions, so a plan never starts from a bound
+        # parameter; the same values in a VALUES block (as for a remote endpoint) let it start there:
+        # several times faster on a large store, same answers.
+        text = bind_values(text, bindings)
     with query_errors():
         answer = store.query(text, use_default_graph_as_union="FROM" not in words, substitutions=substitutions)
     if isinstance(answer, ox.QuerySolutions):
