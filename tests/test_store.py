@@ -272,11 +272,13 @@ def test_kill_during_a_bulk_load_leaves_the_store_exactly_as_before(tmp_path):
         assert (store / MANIFEST).read_bytes() == published, delay  # killed before it published anything
         assert raw(store) == before, delay
         assert not (store / JOURNAL).exists()
-        with KnowledgeGraph.open(store, ONTOLOGY, extra=[good]) as kg:  # nothing to do: the store is current
+        with KnowledgeGraph.open(store, extra=[good]) as kg:  # nothing to do: the store is current
+            assert not kg._writable
             assert kg.labels.lookup("good") == {"http://example.org/good"}
             assert not kg.labels.lookup("big 7")
-        assert cli(store, good, huge).wait() == 0  # the next writer deletes the unfinished folder and loads
-        assert len(folders(store)) == 2
+        assert len(folders(store)) == 2  # ... and the unfinished data folder is gone
+    assert cli(store, good, huge).wait() == 0  # the next writer loads it all
+    assert raw(store) != before and len(folders(store)) == 2
 
 
 def test_a_bad_line_at_the_end_of_a_large_file_leaves_the_store_as_before(tmp_path, capsys):
