@@ -108,7 +108,8 @@ def store_figures(work: Path, files: list[Path], data: Path, size: int, args: ar
             out["memory_query"] = procs.figure([procs.run(procs.spinekg(*query)) for _ in range(3 if size >= 1_000_000 else runs)])
         if size <= args.push_max:
             out["push"] = push_figures(work, store, data)
-            out["push_update"] = push_figures(work, store, data, update=True)
+            if size <= args.push_update_max:
+                out["push_update"] = push_figures(work, store, data, update=True)
     finally:
         for path in stores:
             shutil.rmtree(path.parent, ignore_errors=True)
@@ -231,6 +232,7 @@ def main() -> None:
     parser.add_argument("--rdflib-max", type=parse_size, default=1_000_000, help="largest size for the rdflib contender")
     parser.add_argument("--memory-cli-max", type=parse_size, default=1_000_000, help="largest size for the in-memory cold CLI")
     parser.add_argument("--push-max", type=parse_size, default=1_000_000, help="largest size to push")
+    parser.add_argument("--push-update-max", type=parse_size, default=1_000_000, help="largest size to push with SPARQL Update")
     parser.add_argument("--task-timeout", type=float, default=1800, help="seconds before one validate/reason run is abandoned")
     parser.add_argument(
         "--hermit", nargs="*", default=["--reasoner", "hermit"], help="arguments of `spinekg reason` for the HermiT-only reference"
