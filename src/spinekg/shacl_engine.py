@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from .errors import ShapesError
 from .namespaces import RDF, RDFS
+from .ntriples import paused_gc
 from .shacl_shapes import SH, THIS, Constraint, PropertyPath, Shape, ShapesGraph, SparqlQuery
 from .shacl_values import compare, datatype_ok, lang_matches, node_kind_ok, text
 
@@ -164,9 +165,15 @@ class Data:
 
 
 def findings(shapes: ShapesGraph, data: Data) -> list[Finding]:
-    """:returns: every validation result of the shapes on the data."""
+    """:returns: every validation result of the shapes on the data.
+
+    The cyclic garbage collector is paused meanwhile: the engine makes millions of maps, sets
+    and tuples without cycles, and the collector's passes over them took more than half the
+    time at 1M triples (40 s against 18 s).
+    """
     engine = _Engine(data)
-    return [f for shape in shapes.top if not shape.deactivated for f in engine.check(shape, engine.focus_nodes(shape))]
+    with paused_gc():
+        return [f for shape in shapes.top if not shape.deactivated for f in engine.check(shape, engine.focus_nodes(shape))]
 
 
 #: A constraint's verdict on one focus node: (focus, value or None, the path when not the shape's).
