@@ -215,7 +215,7 @@ def read_shapes(triples: Sequence[ox.Triple]) -> ShapesGraph:
     """:returns: the shapes of a shapes graph.
     :raises UnsupportedShapes: for SHACL the engine does not evaluate.
     :raises ShapesError: for a malformed shape (a count that is not an integer, a path that is no path)."""
-    reader = _Reader(triples)
+    reader = _Reader(_as_stored(triples))
     unknown = list(reader.unknown_terms())
     if unknown:
         raise UnsupportedShapes(unknown)
@@ -223,6 +223,14 @@ def read_shapes(triples: Sequence[ox.Triple]) -> ShapesGraph:
     if reader.unsupported:
         raise UnsupportedShapes(reader.unsupported)
     return ShapesGraph(top, tuple(triples))
+
+
+def _as_stored(triples: Sequence[ox.Triple]) -> list[ox.Triple]:
+    """:returns: the triples as an Oxigraph store gives them back: literals in the canonical form the
+    data's literals have (``"01"^^xsd:integer`` is ``"1"``), so ``sh:hasValue`` and ``sh:in`` compare like with like."""
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return [q.triple for q in store]
 
 
 class _Reader:
