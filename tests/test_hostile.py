@@ -148,11 +148,20 @@ def test_awkward_but_honest_files_load(corpus, name):
     assert "http://example.org/" in done.stdout
 
 
+def test_the_builtin_engine_validates_rdf_star_in_the_store(corpus):
+    """The default SHACL engine reads the store itself, so a quoted triple is validated, not refused:
+    the undeclared example terms are reported (exit 1) on one line each, with no traceback."""
+    done = spinekg("validate", str(corpus / "rdf-star.ttl"))
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "http://example.org/p" in done.stdout
+
+
 @pytest.mark.parametrize(
     ("argv", "words"),
     [
         (["export", "-f", "jsonld", "--load", "{corpus}/rdf-star.ttl"], "JSON-LD 1.1 cannot write"),
-        (["validate", "{corpus}/rdf-star.ttl"], "rdflib and pyshacl cannot read"),
+        (["validate", "--engine", "pyshacl", "{corpus}/rdf-star.ttl"], "rdflib and pyshacl cannot read"),
         (["query", "search", "-p", "text=\udcff"], "not valid UTF-8"),
         (["export", "-o", "{tmp}/missing/out.ttl"], "cannot write"),
         (["export", "-o", "{tmp}"], "is a directory"),
